@@ -1,0 +1,3 @@
+"""Suraksha: from tipline reports and seized-device hashes to explained, routed subjects."""
+
+__version__ = "0.1.0"
