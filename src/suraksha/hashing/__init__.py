@@ -1,0 +1,1 @@
+"""Hashing: banks of known, ignorable and viral hashes, and the one matcher for every file."""

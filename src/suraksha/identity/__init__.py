@@ -1,0 +1,1 @@
+"""Identity: identifier types, linking of accounts into subjects, and the subjects themselves."""

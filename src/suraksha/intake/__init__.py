@@ -1,0 +1,1 @@
+"""Tipline intake: formats produce records, the pipeline alone persists them."""

@@ -1,0 +1,1 @@
+"""Intelligence: explained priority, freshness clocks and jurisdiction routing of subjects."""

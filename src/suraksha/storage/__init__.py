@@ -1,0 +1,1 @@
+"""Storage: the engine (all dialect quirks), the declarative base, sessions and migrations."""

@@ -1,0 +1,63 @@
+"""Creating engines: the only module that knows which database dialect is in use.
+
+SQLite (the embedded default for one analyst) is opened in WAL mode with foreign keys enforced, and
+every transaction starts with `BEGIN IMMEDIATE` so that two writers queue instead of failing halfway
+with "database is locked" (the pattern datasette uses for its write connection). PostgreSQL (a unit's
+production database) is used through psycopg 3 with its own transactional semantics.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from suraksha.config import Settings
+from suraksha.errors import ConfigurationError
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def create_engine_for(settings: Settings) -> Engine:
+    """An engine for the configured database, with the dialect's safety settings applied."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            settings.ensure_home()
+        return _sqlite_engine(settings.database_url)
+    if url.get_backend_name() == "postgresql":
+        if url.drivername == "postgresql":
+            # A bare postgresql:// URL means psycopg 3 here; psycopg2 is not a dependency.
+            url = url.set(drivername="postgresql+psycopg")
+        return create_engine(url, pool_pre_ping=True)
+    raise ConfigurationError(
+        f"SURAKSHA_DATABASE_URL names a {url.get_backend_name()!r} database; Suraksha supports "
+        "SQLite (sqlite:///path) and PostgreSQL (postgresql+psycopg://user@host/db)."
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so that our BEGIN is the one used.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True for the embedded SQLite database (callers use it only to size batches)."""
+    return engine.dialect.name == "sqlite"

@@ -1,0 +1,1 @@
+"""The one Alembic migration history, for SQLite and PostgreSQL alike."""

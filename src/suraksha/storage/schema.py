@@ -1,0 +1,59 @@
+"""Creating and upgrading the database schema through the Alembic history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.exc import OperationalError
+
+from suraksha.errors import StorageError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(metadata: MetaData | None = None) -> Config:
+    """An Alembic configuration pointing at the packaged history (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["target_metadata"] = metadata
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest revision this version of Suraksha ships."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as err:
+        raise StorageError(f"Cannot open the database: {err.orig}.") from err
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    """Bring the database to the head revision; returns (revision before, revision after)."""
+    before = current_revision(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return before, head_revision()
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database that is missing or behind, saying how to fix it."""
+    current = current_revision(engine)
+    if current != head_revision():
+        state = "empty" if current is None else f"at revision {current}"
+        raise StorageError(
+            f"The database is {state}, but this version needs {head_revision()}. "
+            "Run `suraksha init` to create or upgrade it."
+        )

@@ -1,0 +1,1 @@
+"""Generators of realistic synthetic tips, hash banks and benign data for demos, tests and benchmarks."""

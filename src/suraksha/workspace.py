@@ -1,0 +1,36 @@
+"""Opening a workspace: settings → engine → a schema at the current revision.
+
+This is the one place that imports every domain's tables, so that SQLAlchemy knows the whole schema
+(foreign keys cross domains at the database level even though code never does).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, MetaData
+
+from suraksha.config import Settings
+from suraksha.hashing import models as _hashing_models
+from suraksha.identity import models as _identity_models
+from suraksha.intake import models as _intake_models
+from suraksha.intel import models as _intel_models
+from suraksha.storage import schema
+from suraksha.storage.base import Base
+from suraksha.storage.engine import create_engine_for
+
+# Named so that the imports above are visibly used: these modules define the tables.
+DOMAIN_MODELS = (_intake_models, _hashing_models, _identity_models, _intel_models)
+
+
+def metadata() -> MetaData:
+    """The metadata of every table of every domain."""
+    return Base.metadata
+
+
+def open_engine(settings: Settings, *, migrate: bool = False) -> Engine:
+    """An engine on the workspace database; with `migrate`, create or upgrade the schema first."""
+    engine = create_engine_for(settings)
+    if migrate:
+        schema.upgrade(engine)
+    else:
+        schema.require_current(engine)
+    return engine

@@ -1,0 +1,75 @@
+"""Fixtures shared by every test: real databases (SQLite and PostgreSQL), never mocks.
+
+`db` is parametrised: each test that takes it runs once on a fresh SQLite file and once on a
+PostgreSQL database that this test session creates (and drops at the end). PostgreSQL is expected at
+127.0.0.1:5432 with trust auth (override with SURAKSHA_TEST_POSTGRES_URL); when it cannot be reached
+the tests fail, they do not skip — `scripts/test` starts it first.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from suraksha.config import Settings
+from suraksha.storage.base import Base
+from suraksha.workspace import open_engine
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SURAKSHA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test session (per xdist worker), migrated, dropped at the end."""
+    name = f"suraksha_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:  # the message names the server; the suite must not silently skip
+        pytest.fail(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {err}. Run scripts/test.")
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        engine = open_engine(Settings(home=Path("."), database_url=url), migrate=True)
+        engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Workspace settings on a fresh database of the parametrised kind."""
+    home = tmp_path / "home"
+    if request.param == "sqlite":
+        return Settings(home=home, database_url=f"sqlite:///{home / 'suraksha.sqlite3'}")
+    url: str = request.getfixturevalue("postgres_url")
+    return Settings(home=home, database_url=url)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Engine]:
+    """A migrated engine on an empty database (SQLite file or PostgreSQL), disposed after the test."""
+    engine = open_engine(settings, migrate=True)
+    if engine.dialect.name == "postgresql":
+        _empty_postgres(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
