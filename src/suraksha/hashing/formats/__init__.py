@@ -1,0 +1,1 @@
+"""One module per hash-list format; `suraksha.hashing.registry` lists them."""

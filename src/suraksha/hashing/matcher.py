@@ -1,0 +1,150 @@
+"""The one matcher: looks up the hashes of tip files (and, later, device files) in every bank.
+
+Exact matching on MD5, SHA-1 and SHA-256 against each bank's active entries. A match records the bank,
+the bank version current when it was made, the algorithm and the distance (0 for exact), so that a
+match can always say what it matched and when. Matching a target again replaces its earlier matches.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from suraksha.hashing.models import BankEntry, HashBank, HashMatch
+
+EXACT_ALGORITHMS = ("md5", "sha1", "sha256")
+# Bound on values per IN (...) query: SQLite's default host-parameter limit is 32,766.
+_LOOKUP_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class HashTarget:
+    """Something with hashes to match: its kind (`tip_file`), id, and digests by algorithm."""
+
+    kind: str
+    target_id: str
+    hashes: Mapping[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchView:
+    """A recorded match, as other domains and the command line see it."""
+
+    target_kind: str
+    target_id: str
+    bank: str
+    bank_kind: str
+    bank_version: int
+    algorithm: str
+    distance: int
+    category: str | None
+    value: str
+
+
+def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
+    """Match every target against every bank, store the matches, and return them."""
+    if not targets:
+        return []
+    _forget(session, targets)
+    wanted: dict[tuple[str, str], list[HashTarget]] = defaultdict(list)
+    for target in targets:
+        for algorithm in EXACT_ALGORITHMS:
+            value = target.hashes.get(algorithm)
+            if value:
+                wanted[(algorithm, value.lower())].append(target)
+    keys = sorted(wanted)
+    found: list[MatchView] = []
+    for start in range(0, len(keys), _LOOKUP_BATCH):
+        batch = keys[start : start + _LOOKUP_BATCH]
+        rows = session.execute(
+            select(BankEntry, HashBank)
+            .join(HashBank, HashBank.id == BankEntry.bank_id)
+            .where(
+                tuple_(BankEntry.algorithm, BankEntry.value).in_(batch),
+                BankEntry.removed_version.is_(None),
+            )
+            .order_by(HashBank.name, BankEntry.algorithm)
+        )
+        for entry, bank in rows:
+            for target in wanted[(entry.algorithm, entry.value)]:
+                session.add(
+                    HashMatch(
+                        target_kind=target.kind,
+                        target_id=target.target_id,
+                        bank_id=bank.id,
+                        entry_id=entry.id,
+                        bank_version=bank.current_version,
+                        algorithm=entry.algorithm,
+                        distance=0,
+                    )
+                )
+                found.append(
+                    _view(target.kind, target.target_id, bank, entry, bank.current_version, 0)
+                )
+    session.flush()
+    return found
+
+
+def matches_for(
+    session: Session, target_kind: str, target_ids: Iterable[str]
+) -> dict[str, list[MatchView]]:
+    """Recorded matches of the given targets, by target id (targets without matches are absent)."""
+    ids = sorted(set(target_ids))
+    result: dict[str, list[MatchView]] = defaultdict(list)
+    for start in range(0, len(ids), _LOOKUP_BATCH):
+        rows = session.execute(
+            select(HashMatch, BankEntry, HashBank)
+            .join(BankEntry, BankEntry.id == HashMatch.entry_id)
+            .join(HashBank, HashBank.id == HashMatch.bank_id)
+            .where(
+                HashMatch.target_kind == target_kind,
+                HashMatch.target_id.in_(ids[start : start + _LOOKUP_BATCH]),
+            )
+            .order_by(HashMatch.target_id, HashBank.name, HashMatch.algorithm)
+        )
+        for match, entry, bank in rows:
+            result[match.target_id].append(
+                _view(
+                    match.target_kind,
+                    match.target_id,
+                    bank,
+                    entry,
+                    match.bank_version,
+                    match.distance,
+                )
+            )
+    return dict(result)
+
+
+def _forget(session: Session, targets: Sequence[HashTarget]) -> None:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for target in targets:
+        by_kind[target.kind].append(target.target_id)
+    for kind, ids in by_kind.items():
+        for start in range(0, len(ids), _LOOKUP_BATCH):
+            session.execute(
+                delete(HashMatch).where(
+                    HashMatch.target_kind == kind,
+                    HashMatch.target_id.in_(ids[start : start + _LOOKUP_BATCH]),
+                )
+            )
+
+
+def _view(
+    kind: str, target_id: str, bank: HashBank, entry: BankEntry, version: int, distance: int
+) -> MatchView:
+    return MatchView(
+        target_kind=kind,
+        target_id=target_id,
+        bank=bank.name,
+        bank_kind=bank.kind,
+        bank_version=version,
+        algorithm=entry.algorithm,
+        distance=distance,
+        category=entry.category,
+        value=entry.value,
+    )
