@@ -1,0 +1,153 @@
+"""Reading accounts and their identifiers: the intake domain's public view for other domains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from suraksha.intake.models import Account, Identifier, Tip
+from suraksha.intake.records import AccountRole
+
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierFact:
+    """A cleaned identifier of an account, with where it came from."""
+
+    account_id: str
+    identifier_id: int
+    kind: str
+    value: str
+    raw: str
+    report_id: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddressView:
+    """A reported address with its provenance."""
+
+    report_id: str
+    path: str
+    street: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IpEventView:
+    """An IP capture with port and exact instant (both needed to attribute a CGNAT address)."""
+
+    address: str
+    port: int | None
+    at: datetime | None
+    at_text: str | None
+    event: str | None
+
+
+@dataclass(slots=True)
+class AccountView:
+    """One account as a subject profile shows it."""
+
+    account_id: str
+    report_id: str
+    role: str
+    service: str | None
+    identifiers: list[tuple[str, str, str | None]] = field(default_factory=list)  # kind, raw, value
+    addresses: list[AddressView] = field(default_factory=list)
+    estimated_location: dict[str, Any] = field(default_factory=dict)
+    ip_events: list[IpEventView] = field(default_factory=list)
+
+
+def account_ids(session: Session, role: AccountRole = AccountRole.REPORTED) -> list[str]:
+    """Ids of every account in the role, sorted."""
+    return list(
+        session.scalars(select(Account.id).where(Account.role == role.value).order_by(Account.id))
+    )
+
+
+def identifier_facts(
+    session: Session, kinds: Iterable[str], role: AccountRole = AccountRole.REPORTED
+) -> Iterator[IdentifierFact]:
+    """Every cleaned identifier of the given kinds on accounts in the role, in a stable order.
+
+    Identifiers whose raw text could not be cleaned (masked, malformed) are not returned: they can
+    never link accounts.
+    """
+    query = (
+        select(Identifier, Tip.source_id)
+        .join(Account, Account.id == Identifier.account_id)
+        .join(Tip, Tip.id == Account.tip_id)
+        .where(
+            Account.role == role.value,
+            Identifier.kind.in_(sorted(kinds)),
+            Identifier.value.is_not(None),
+        )
+        .order_by(Identifier.account_id, Identifier.id)
+    )
+    for ident, report_id in session.execute(query):
+        assert ident.value is not None  # filtered in the query; narrows the type
+        yield IdentifierFact(
+            account_id=ident.account_id,
+            identifier_id=ident.id,
+            kind=ident.kind,
+            value=ident.value,
+            raw=ident.raw,
+            report_id=report_id,
+            path=ident.path,
+        )
+
+
+def account_views(session: Session, ids: Iterable[str]) -> list[AccountView]:
+    """Full views of the given accounts, ordered by report number then account id."""
+    wanted = sorted(set(ids))
+    views: list[AccountView] = []
+    for start in range(0, len(wanted), _BATCH):
+        rows = session.scalars(
+            select(Account)
+            .where(Account.id.in_(wanted[start : start + _BATCH]))
+            .options(
+                selectinload(Account.identifiers),
+                selectinload(Account.addresses),
+                selectinload(Account.ip_events),
+                selectinload(Account.tip),
+            )
+        )
+        for account in rows:
+            report_id = account.tip.source_id
+            views.append(
+                AccountView(
+                    account_id=account.id,
+                    report_id=report_id,
+                    role=account.role,
+                    service=account.service,
+                    identifiers=[(i.kind, i.raw, i.value) for i in account.identifiers],
+                    addresses=[
+                        AddressView(
+                            report_id,
+                            a.path,
+                            a.street,
+                            a.city,
+                            a.state,
+                            a.postal_code,
+                            a.country,
+                        )
+                        for a in account.addresses
+                    ],
+                    estimated_location=dict(account.estimated_location),
+                    ip_events=[
+                        IpEventView(e.address, e.port, e.at, e.at_text, e.event)
+                        for e in account.ip_events
+                    ],
+                )
+            )
+    views.sort(key=lambda view: (view.report_id, view.account_id))
+    return views

@@ -1,0 +1,1 @@
+"""One module per tip format; `suraksha.intake.registry` lists them."""

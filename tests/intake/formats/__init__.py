@@ -1,0 +1,1 @@
+"""Tests of the tip formats in `suraksha.intake.formats`."""
