@@ -1,0 +1,137 @@
+"""What an officer reads about subjects: the ranked list (`SubjectBrief`) and the profile
+(`SubjectDossier`), assembled from identity, intake, hashing and intel through their public functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from suraksha.errors import UserInputError
+from suraksha.hashing.matcher import MatchView, matches_for
+from suraksha.identity.subjects import LinkView, links_of, members_of, memberships
+from suraksha.intake.accounts import AccountView, account_views
+from suraksha.intake.tips import TIP_FILE_TARGET, TipFacts, tips_of_accounts
+from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
+
+# Identifier kinds shown in a brief, strongest first.
+BRIEF_KINDS = ("email", "phone", "platform_user_id", "device_id", "screen_name", "name")
+
+
+@dataclass(slots=True)
+class SubjectBrief:
+    """One row of the ranked subject list; `as_dict` is the `subjects --format jsonl` contract."""
+
+    subject_id: str
+    report_ids: list[str]
+    priority: float
+    factors: list[dict[str, Any]]
+    state: str | None
+    district: str | None
+    routing_confidence: float
+    routing_reason: str
+    identifiers: dict[str, list[str]]
+    accounts: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (keys as documented in DESIGN.md)."""
+        return {
+            "subject_id": self.subject_id,
+            "report_ids": self.report_ids,
+            "priority": self.priority,
+            "factors": self.factors,
+            "state": self.state,
+            "district": self.district,
+            "routing_confidence": self.routing_confidence,
+            "routing_reason": self.routing_reason,
+            "identifiers": self.identifiers,
+            "accounts": self.accounts,
+        }
+
+
+@dataclass(slots=True)
+class SubjectDossier:
+    """Everything `suraksha subject ID` shows: the brief plus accounts, links, tips and matches."""
+
+    brief: SubjectBrief
+    accounts: list[AccountView]
+    links: list[LinkView]
+    tips: list[TipFacts]
+    matches: dict[str, list[MatchView]] = field(default_factory=dict)
+
+
+def subject_briefs(
+    session: Session, *, district: str | None = None, limit: int | None = None
+) -> list[SubjectBrief]:
+    """Subjects ranked by priority (highest first, then id), optionally of one district."""
+    priorities = {p.subject_id: p for p in session.scalars(select(SubjectPriority))}
+    places = {j.subject_id: j for j in session.scalars(select(SubjectJurisdiction))}
+    members = memberships(session)
+    order = sorted(
+        members, key=lambda sid: (-(priorities[sid].score if sid in priorities else 0.0), sid)
+    )
+    if district is not None:
+        wanted = district.strip().casefold()
+        order = [
+            sid
+            for sid in order
+            if sid in places and (places[sid].district or "").casefold() == wanted
+        ]
+    if limit is not None:
+        order = order[:limit]
+    return [
+        _brief(session, sid, members[sid], priorities.get(sid), places.get(sid)) for sid in order
+    ]
+
+
+def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
+    """The full profile of one subject, or a UserInputError when there is no such subject."""
+    account_ids = members_of(session, subject_id)
+    if not account_ids:
+        raise UserInputError(
+            f"No subject {subject_id!r}. List subjects with `suraksha subjects` and copy an id."
+        )
+    priority = session.get(SubjectPriority, subject_id)
+    place = session.get(SubjectJurisdiction, subject_id)
+    brief = _brief(session, subject_id, account_ids, priority, place)
+    tips = tips_of_accounts(session, account_ids)
+    files = [f.file_row_id for tip in tips for f in tip.files]
+    return SubjectDossier(
+        brief=brief,
+        accounts=account_views(session, account_ids),
+        links=links_of(session, account_ids),
+        tips=tips,
+        matches=matches_for(session, TIP_FILE_TARGET, files),
+    )
+
+
+def _brief(
+    session: Session,
+    subject_id: str,
+    account_ids: list[str],
+    priority: SubjectPriority | None,
+    place: SubjectJurisdiction | None,
+) -> SubjectBrief:
+    views = account_views(session, account_ids)
+    identifiers: dict[str, list[str]] = {}
+    for kind in BRIEF_KINDS:
+        values = sorted(
+            {value or raw for view in views for k, raw, value in view.identifiers if k == kind}
+        )
+        if values:
+            identifiers[kind] = values
+    return SubjectBrief(
+        subject_id=subject_id,
+        report_ids=sorted({view.report_id for view in views}),
+        priority=priority.score if priority else 0.0,
+        factors=list(priority.factors) if priority else [],
+        state=place.state if place else None,
+        district=place.district if place else None,
+        routing_confidence=place.confidence if place else 0.0,
+        routing_reason=place.reason if place else "not assessed: run `suraksha resolve`",
+        identifiers=identifiers,
+        accounts=len(account_ids),
+    )
