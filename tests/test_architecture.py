@@ -14,7 +14,7 @@ import suraksha
 
 ROOT = Path(suraksha.__file__).parent
 FOUNDATIONS = {"config", "errors", "ids"}
-ENTRY_POINTS = {"cli", "web", "workspace"}
+ENTRY_POINTS = {"cli", "web", "workspace", "__main__"}
 DOMAINS = {
     "intake", "hashing", "triage", "identity", "intel", "cases",
     "victims", "sharing", "security", "synthetic",

@@ -1,0 +1,5 @@
+"""`python -m suraksha` runs the command line."""
+
+from suraksha.cli.main import run
+
+run()

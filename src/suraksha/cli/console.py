@@ -1,0 +1,59 @@
+"""What every command shares: the Rich consoles, progress bars, exit codes and workspace opening."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import IntEnum
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy import Engine
+
+from suraksha.config import Settings
+from suraksha.workspace import open_engine
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class ExitCode(IntEnum):
+    """Exit codes (a stable contract: scripts depend on them)."""
+
+    OK = 0
+    USER_ERROR = 1  # the message says what was wrong and how to fix it
+    PARTIAL = 2  # some inputs were quarantined; counts were printed
+
+
+def settings() -> Settings:
+    """Settings from the environment."""
+    return Settings.from_env()
+
+
+def engine(*, migrate: bool = False) -> Engine:
+    """The workspace engine; commands other than `init` and `demo` require a current schema."""
+    return open_engine(settings(), migrate=migrate)
+
+
+@contextmanager
+def progress(*, transient: bool = False) -> Iterator[Progress]:
+    """A progress display with counts, elapsed and remaining time (to stderr, so stdout stays data)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=transient,
+    ) as bar:
+        yield bar

@@ -1,0 +1,128 @@
+"""The command line end to end, as an analyst runs it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suraksha.config import Settings
+
+EXPECTED_KEYS = {
+    "subject_id",
+    "report_ids",
+    "priority",
+    "factors",
+    "state",
+    "district",
+    "identifiers",
+}
+
+
+def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SURAKSHA_HOME": str(settings.home),
+        "SURAKSHA_DATABASE_URL": settings.database_url,
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "suraksha", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def subjects_jsonl(settings: Settings) -> list[dict[str, Any]]:
+    lines = ok(suraksha(settings, "subjects", "--format", "jsonl")).splitlines()
+    return [json.loads(line) for line in lines]
+
+
+@pytest.mark.slow
+def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    ok(suraksha(settings, "synth", "tips", str(corpus), "--persons", "40", "--seed", "3"))
+    truth = json.loads((corpus / "truth.json").read_text())
+    assert "revision" in ok(suraksha(settings, "init"))
+    imported = ok(
+        suraksha(settings, "hashes", "import", str(corpus / "known-hashes.md5"), "--bank", "known")
+    )
+    assert "version 1" in imported
+    first = ok(suraksha(settings, "ingest", str(corpus)))
+    assert f"new tips                   │ {len(truth['reports'])}" in first.replace(",", "")
+    ok(suraksha(settings, "resolve"))
+    before = subjects_jsonl(settings)
+
+    assert before, "no subjects"
+    assert all(set(row) >= EXPECTED_KEYS for row in before)
+    assert sorted(r for row in before for r in row["report_ids"]) == sorted(truth["reports"])
+    priorities = [row["priority"] for row in before]
+    assert priorities == sorted(priorities, reverse=True)
+    assert all(
+        sum(f["weight"] for f in row["factors"]) == pytest.approx(row["priority"]) for row in before
+    )
+    assert any(row["district"] for row in before)
+
+    again = ok(suraksha(settings, "ingest", str(corpus)))
+    assert f"unchanged (seen before)    │ {len(truth['reports'])}" in again.replace(",", "")
+    ok(suraksha(settings, "resolve"))
+    assert subjects_jsonl(settings) == before
+
+    top = before[0]["subject_id"]
+    profile = ok(suraksha(settings, "subject", top))
+    assert top in profile and "Priority factors" in profile
+    banks = ok(suraksha(settings, "hashes", "list"))
+    assert "known" in banks
+
+
+@pytest.mark.slow
+def test_bad_input_is_quarantined_with_exit_code_2(settings: Settings, tmp_path: Path) -> None:
+    ok(suraksha(settings, "init"))
+    tips = tmp_path / "tips"
+    tips.mkdir()
+    (tips / "555000111.json").write_text('{"reportId": 555000111, "reportedPeople": {')
+    hostile = tips / "555000112"
+    hostile.mkdir()
+    (hostile / "report.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE report [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<report><incidentSummary>&x;</incidentSummary></report>"
+    )
+    result = suraksha(settings, "ingest", str(tips))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "quarantined                │ 2" in result.stdout
+    assert "555000111.json" in result.stderr and "555000112" in result.stderr
+    assert "root:" not in result.stdout + result.stderr
+
+
+def test_user_errors_exit_1_with_a_way_forward(settings: Settings, tmp_path: Path) -> None:
+    # The session's PostgreSQL database is migrated already; an uninitialised one is a fresh file.
+    empty = Settings(home=tmp_path / "new", database_url=f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    before_init = suraksha(empty, "subjects")
+    assert before_init.returncode == 1
+    assert "suraksha init" in before_init.stderr
+    ok(suraksha(settings, "init"))
+    missing = suraksha(settings, "ingest", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    unknown = suraksha(settings, "subject", "subject-0000")
+    assert unknown.returncode == 1 and "suraksha subjects" in unknown.stderr
+    bad_option = suraksha(settings, "subjects", "--format", "yaml")
+    assert bad_option.returncode == 1 and "--help" in bad_option.stderr
+    wrong_format = suraksha(settings, "ingest", "--format", "pdf", str(tmp_path))
+    assert wrong_format.returncode == 1 and "ncmec_xml" in wrong_format.stderr
+    (tmp_path / "occupied").mkdir()
+    (tmp_path / "occupied" / "keep.txt").write_text("x")
+    occupied = suraksha(settings, "synth", "tips", str(tmp_path / "occupied"))
+    assert occupied.returncode == 1 and "not an empty folder" in occupied.stderr
