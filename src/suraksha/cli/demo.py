@@ -5,16 +5,16 @@ from __future__ import annotations
 import shutil
 
 import typer
-from rich.table import Table
 
 from suraksha.cli.console import console, progress, settings
 from suraksha.cli.intake import print_result
+from suraksha.cli.subjects import print_ranked
 from suraksha.hashing.banks import BankKind, import_list
 from suraksha.identity.linker import resolve
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.intake.tips import counts, rematch_files
 from suraksha.intel.assessment import assess_all
-from suraksha.intel.briefing import SubjectBrief, subject_briefs
+from suraksha.intel.briefing import subject_briefs
 from suraksha.storage.session import transaction
 from suraksha.synthetic.evaluation import load_truth, pairwise_score
 from suraksha.synthetic.tips import count_reports, write_corpus
@@ -91,22 +91,6 @@ def demo(
         f"Against the corpus truth: pairwise precision {score.precision:.3f}, "
         f"recall {score.recall:.3f} (deterministic linking on strong identifiers only)."
     )
-    _print_top(briefs[:top])
+    console.rule(f"Top {min(top, len(briefs))} subjects (full profile: suraksha subject ID)")
+    print_ranked(briefs[:top])
     console.print("Next: `suraksha subjects --format jsonl`, `suraksha subject <id>`.")
-
-
-def _print_top(briefs: list[SubjectBrief]) -> None:
-    table = Table(
-        "subject", "priority", "district", "reports", "why (top factors)", title="Top subjects"
-    )
-    for brief in briefs:
-        top = sorted(brief.factors, key=lambda f: -f["weight"])[:3]
-        why = ", ".join(f["factor"] for f in top)
-        table.add_row(
-            brief.subject_id,
-            f"{brief.priority:g}",
-            f"{brief.district or '-'}, {brief.state or '-'}",
-            str(len(brief.report_ids)),
-            why,
-        )
-    console.print(table)

@@ -126,21 +126,32 @@ def subject_command(
     console.print(f"Files: {files} named in {len(dossier.tips)} report(s), {matched} match a bank.")
 
 
+def print_ranked(briefs: list[SubjectBrief]) -> None:
+    """Print subjects as numbered two-line entries: whole ids at any terminal width, then why."""
+    for rank, brief in enumerate(briefs, 1):
+        place = ", ".join(p for p in (brief.district, brief.state) if p) or "no district yet"
+        console.print(
+            f"{rank:>3}  [bold]{brief.subject_id}[/]  priority {brief.priority:g}  {place}  "
+            f"{len(brief.report_ids)} report(s)",
+            soft_wrap=True,
+        )
+        top = sorted(brief.factors, key=lambda f: -f["weight"])[:4]
+        console.print("     " + " · ".join(f"{f['factor']} {f['value']}" for f in top), style="dim")
+
+
 def _table(briefs: list[SubjectBrief]) -> Table:
-    table = Table(
-        "subject", "priority", "district", "state", "reports", "top factors", "identifiers"
-    )
+    table = Table("subject", "priority", "district, state", "reports", "first factor")
+    # Ids are copied into `suraksha subject ID`: never cut them.
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = max((len(b.subject_id) for b in briefs), default=7)
     for brief in briefs:
-        top = sorted(brief.factors, key=lambda f: -f["weight"])[:3]
-        idents = [v for values in brief.identifiers.values() for v in values][:3]
+        top = sorted(brief.factors, key=lambda f: -f["weight"])[:1]
         table.add_row(
             brief.subject_id,
             f"{brief.priority:g}",
-            brief.district or "-",
-            brief.state or "-",
+            ", ".join(p for p in (brief.district, brief.state) if p) or "-",
             str(len(brief.report_ids)),
-            ", ".join(f["factor"] for f in top),
-            ", ".join(idents),
+            top[0]["factor"] if top else "-",
         )
     return table
 

@@ -118,8 +118,9 @@ def _brief(
     views = account_views(session, account_ids)
     identifiers: dict[str, list[str]] = {}
     for kind in BRIEF_KINDS:
+        # Cleaned values only: masked or malformed text stays in the profile, not in the brief.
         values = sorted(
-            {value or raw for view in views for k, raw, value in view.identifiers if k == kind}
+            {value for view in views for k, _, value in view.identifiers if k == kind and value}
         )
         if values:
             identifiers[kind] = values
