@@ -20,7 +20,7 @@ from suraksha.intake.formats.ncmec_xml import NcmecXmlFormat
 from suraksha.intake.registry import FORMATS, detect, format_named
 
 # Modules in formats/ that are infrastructure, not formats.
-NOT_FORMATS = {"interface", "xml_safety"}
+NOT_FORMATS = {"interface", "instants", "xml_safety"}
 
 
 def _format_modules() -> list[str]:

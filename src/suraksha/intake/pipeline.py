@@ -19,7 +19,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from suraksha.errors import FormatError
-from suraksha.hashing.matcher import HashTarget, match_targets
 from suraksha.identity.types import clean_identifier
 from suraksha.ids import content_digest, make_id
 from suraksha.intake.discovery import InputUnit, discover
@@ -39,7 +38,7 @@ from suraksha.intake.models import (
 )
 from suraksha.intake.records import AccountRecord, IpEventRecord, ParsedTip
 from suraksha.intake.registry import FORMATS, format_named
-from suraksha.intake.tips import TIP_FILE_TARGET
+from suraksha.intake.tips import match_files
 from suraksha.storage.base import utcnow
 from suraksha.storage.session import session_factory
 
@@ -234,18 +233,7 @@ def _store(
         )
     session.flush()
     result.files += len(tip.files)
-    matches = match_targets(
-        session,
-        [
-            HashTarget(
-                TIP_FILE_TARGET,
-                row.id,
-                {"md5": row.md5, "sha1": row.sha1, "sha256": row.sha256},
-            )
-            for row in tip.files
-        ],
-    )
-    result.matched_files += len({match.target_id for match in matches})
+    result.matched_files += len(match_files(session, tip.files))
 
 
 def _account_row(tip_id: str, position: int, account: AccountRecord) -> Account:

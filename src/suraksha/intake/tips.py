@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,6 +92,18 @@ def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:
     return facts
 
 
+def match_files(session: Session, files: Sequence[TipFile]) -> set[str]:
+    """Match tip files against every bank (replacing earlier matches); returns the ids matched."""
+    views = match_targets(
+        session,
+        [
+            HashTarget(TIP_FILE_TARGET, f.id, {"md5": f.md5, "sha1": f.sha1, "sha256": f.sha256})
+            for f in files
+        ],
+    )
+    return {view.target_id for view in views}
+
+
 def rematch_files(session: Session) -> int:
     """Match every tip file against the banks again (after a bank changed); returns files matched."""
     matched: set[str] = set()
@@ -104,16 +116,7 @@ def rematch_files(session: Session) -> int:
         )
         if not rows:
             return len(matched)
-        views = match_targets(
-            session,
-            [
-                HashTarget(
-                    TIP_FILE_TARGET, f.id, {"md5": f.md5, "sha1": f.sha1, "sha256": f.sha256}
-                )
-                for f in rows
-            ],
-        )
-        matched.update(view.target_id for view in views)
+        matched.update(match_files(session, rows))
         last = rows[-1].id
 
 

@@ -185,7 +185,7 @@ def test_full_report_maps_to_expected_record(json_unit: Path) -> None:
     assert [(w.path, w.message) for w in parsed.warnings] == [
         (
             f"{PERSON}.sourceInformation.sourceCaptures[2].dateTime",
-            "'2025-03-14 18:20:10' has no time zone, so the instant is unknown.",
+            "'2025-03-14 18:20:10' has no time zone, so the instant is unknown; the text is kept.",
         )
     ]
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 from suraksha.errors import FormatError
+from suraksha.intake.formats.instants import parse_instant
 from suraksha.intake.formats.interface import TipDocument, TipFormat, read_part
 from suraksha.intake.records import (
     AccountRecord,
@@ -184,20 +185,10 @@ class _Reader:
         text = self.text(value, path)
         if text is None:
             return None, None
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            self.warn(path, f"{text!r} is not an ISO 8601 date and time.")
-            return None, text
-        if parsed.utcoffset() is None:
-            # Guessing IST or UTC would move an IP capture onto another subscriber under CGNAT.
-            self.warn(path, f"{text!r} has no time zone, so the instant is unknown.")
-            return None, text
-        try:
-            return parsed.astimezone(UTC), text
-        except (OverflowError, ValueError):
-            self.warn(path, f"{text!r} is out of range.")
-            return None, text
+        at, problem = parse_instant(text)
+        if problem is not None:
+            self.warn(path, f"{text!r} {problem}.")
+        return at, text
 
     # -- sections --------------------------------------------------------------------------------
 

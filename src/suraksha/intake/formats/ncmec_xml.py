@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -26,6 +26,7 @@ from typing import Final
 from lxml import etree
 
 from suraksha.errors import FormatError, HostileInputError
+from suraksha.intake.formats.instants import parse_instant
 from suraksha.intake.formats.interface import TipDocument, TipFormat, read_part
 from suraksha.intake.formats.xml_safety import parse_xml
 from suraksha.intake.records import (
@@ -255,7 +256,7 @@ class _Reader:
         value = self.text(child)
         if value is None:
             return None, None
-        at, problem = _parse_instant(value)
+        at, problem = parse_instant(value)
         if problem:
             self.warn(child.path, f"<{child.name}> {value!r} {problem}.")
         return at, value
@@ -555,20 +556,6 @@ class _Reader:
 def _local_name(element: etree._Element) -> str:
     tag = element.tag
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def _parse_instant(text: str) -> tuple[datetime | None, str | None]:
-    """(aware UTC instant, None) or (None, what is wrong with `text`)."""
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None, "is not an ISO 8601 date and time"
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return None, "has no time zone, so the instant is unknown; the text is kept"
-    try:
-        return parsed.astimezone(UTC), None
-    except (OverflowError, ValueError):
-        return None, "is out of range"
 
 
 class NcmecXmlFormat(TipFormat):
