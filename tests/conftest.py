@@ -73,3 +73,23 @@ def db(settings: Settings) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def other_settings(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+    """A second, empty workspace on the same kind of database as `settings` (for comparisons)."""
+    home = tmp_path / "other-home"
+    if settings.is_sqlite:
+        yield Settings(home=home, database_url=f"sqlite:///{home / 'suraksha.sqlite3'}")
+        return
+    name = f"suraksha_other_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield Settings(home=home, database_url=url)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

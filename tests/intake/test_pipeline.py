@@ -132,3 +132,106 @@ def test_reporter_contact_is_never_an_identifier(
     assert values
     # Reporter blocks carry the platforms' own addresses (cybertip-reports@<platform>.example).
     assert not any(value.endswith(".example") for value in values)
+
+
+def test_a_new_version_records_what_changed(db: Engine, tmp_path: Path) -> None:
+    document = {
+        "reportId": 800000001,
+        "reportedInformation": {
+            "reportingEsp": {"espName": "Instagram"},
+            "incidentSummary": {
+                "incidentType": "Child Pornography (possession, manufacture, and distribution)",
+                "incidentDateTime": "2026-07-01T08:30:00Z",
+            },
+            "reportedPeople": {
+                "reportedPersons": [
+                    {
+                        "espService": "Instagram",
+                        "phones": {"phones": [{"value": "+91 98470 12345"}]},
+                    }
+                ]
+            },
+        },
+    }
+    path = tmp_path / "800000001.json"
+    path.write_text(json.dumps(document))
+    ingest(db, plan([path]))
+    person = document["reportedInformation"]["reportedPeople"]["reportedPersons"][0]  # type: ignore[index]
+    person["phones"]["phones"] = [{"value": "+91 97470 55555"}]
+    document["reportedInformation"]["incidentSummary"]["incidentType"] = (  # type: ignore[index]
+        "Online Enticement of Children for Sexual Acts"
+    )
+    path.write_text(json.dumps(document))
+    ingest(db, plan([path]))
+    with transaction(db) as session:
+        latest = session.scalars(select(TipVersion).where(TipVersion.version == 2)).one()
+    assert latest.changes == {
+        "changed": {
+            "incident_type": [
+                "Child Pornography (possession, manufacture, and distribution)",
+                "Online Enticement of Children for Sexual Acts",
+            ]
+        },
+        "added": {"identifiers": ["phone:+91 97470 55555"]},
+        "removed": {"identifiers": ["phone:+91 98470 12345"]},
+    }
+
+
+def test_fixing_a_quarantined_document_resolves_its_record(db: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "800000002.json"
+    path.write_text('{"reportId": 800000002, "reportedInformation": {')
+    first = ingest(db, plan([path]))
+    assert len(first.quarantined) == 1
+    path.write_text(json.dumps({"reportId": 800000002, "reportedInformation": {}}))
+    second = ingest(db, plan([path]))
+    assert (second.added, second.resolved, second.quarantined) == (1, 1, [])
+    with transaction(db) as session:
+        record = session.scalars(select(QuarantineRecord)).one()
+        assert record.resolved_run_id == second.run_id
+
+
+def test_identical_file_sets_are_counted_as_bundles(db: Engine, tmp_path: Path) -> None:
+    files = {
+        "uploadedFiles": {"uploadedFiles": [{"filename": "a.jpg", "verificationHash": "a" * 32}]}
+    }
+    for number in (800000010, 800000011, 800000012):
+        body = {
+            "reportId": number,
+            "reportedInformation": {"reportingEsp": {"espName": "X"}, **files},
+        }
+        (tmp_path / f"{number}.json").write_text(json.dumps(body))
+    result = ingest(db, plan([tmp_path]), batch_size=2)
+    assert (result.added, result.bundled) == (3, 2)
+
+
+def test_two_versions_of_one_report_in_one_batch(db: Engine, tmp_path: Path) -> None:
+    for folder, kind in (("a", "Child Sex Tourism"), ("b", "Child Sex Trafficking")):
+        (tmp_path / folder).mkdir()
+        body = {
+            "reportId": 800000020,
+            "reportedInformation": {"incidentSummary": {"incidentType": kind}},
+        }
+        (tmp_path / folder / "800000020.json").write_text(json.dumps(body))
+    result = ingest(db, plan([tmp_path]))
+    assert (result.added, result.new_versions) == (1, 1)
+    with transaction(db) as session:
+        tip = session.scalars(select(Tip)).one()
+        assert (tip.version, tip.incident_type) == (2, "Child Sex Trafficking")
+
+
+def test_a_tip_the_database_refuses_is_quarantined_alone(db: Engine, tmp_path: Path) -> None:
+    # PostgreSQL text cannot hold NUL characters; SQLite can. Either way the batch goes in.
+    for number, service in ((800000030, "Insta\u0000gram"), (800000031, "Instagram")):
+        person = {"espService": service, "espUserId": "42"}
+        body = {
+            "reportId": number,
+            "reportedInformation": {"reportedPeople": {"reportedPersons": [person]}},
+        }
+        (tmp_path / f"{number}.json").write_text(json.dumps(body))
+    result = ingest(db, plan([tmp_path]))
+    if db.dialect.name == "postgresql":
+        assert result.added == 1
+        [(origin, reason)] = result.quarantined
+        assert origin.endswith("800000030.json") and "database refused" in reason
+    else:
+        assert (result.added, result.quarantined) == (2, [])

@@ -11,11 +11,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 from sqlalchemy import Engine
 
 from suraksha.config import Settings
@@ -43,6 +46,14 @@ def engine(*, migrate: bool = False) -> Engine:
     return open_engine(settings(), migrate=migrate)
 
 
+class RateColumn(ProgressColumn):
+    """Items per second, so an operator can judge how long a large delivery will take."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
+
 @contextmanager
 def progress(*, transient: bool = False) -> Iterator[Progress]:
     """A progress display with counts, elapsed and remaining time (to stderr, so stdout stays data)."""
@@ -51,6 +62,7 @@ def progress(*, transient: bool = False) -> Iterator[Progress]:
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=errors,

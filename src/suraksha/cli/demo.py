@@ -11,7 +11,7 @@ from suraksha.cli.intake import print_result
 from suraksha.cli.subjects import print_ranked
 from suraksha.hashing.banks import BankKind, import_list
 from suraksha.identity.linker import resolve
-from suraksha.intake.pipeline import ingest, plan
+from suraksha.intake.pipeline import count_units, ingest, plan
 from suraksha.intake.tips import counts, rematch_files
 from suraksha.intel.assessment import assess_all
 from suraksha.intel.briefing import subject_briefs
@@ -65,9 +65,8 @@ def demo(
             )
             if not imported.already_imported:
                 rematch_files(session)
-        units = plan([corpus])
-        ingest_task = bar.add_task("3/5 Ingesting tips", total=len(units))
-        result = ingest(db, units, on_unit=lambda _unit: bar.advance(ingest_task))
+        ingest_task = bar.add_task("3/5 Ingesting tips", total=count_units([corpus]))
+        result = ingest(db, plan([corpus]), on_unit=lambda _unit: bar.advance(ingest_task))
         link_task = bar.add_task("4/5 Linking accounts into subjects", total=3)
         with transaction(db) as session:
             resolved = resolve(session, on_step=lambda _s: bar.advance(link_task))

@@ -49,7 +49,11 @@ def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[Match
     """Match every target against every bank, store the matches, and return them."""
     if not targets:
         return []
-    _forget(session, targets)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for target in targets:
+        by_kind[target.kind].append(target.target_id)
+    for kind, ids in by_kind.items():
+        forget_targets(session, kind, ids)
     wanted: dict[tuple[str, str], list[HashTarget]] = defaultdict(list)
     for target in targets:
         for algorithm in EXACT_ALGORITHMS:
@@ -120,18 +124,15 @@ def matches_for(
     return dict(result)
 
 
-def _forget(session: Session, targets: Sequence[HashTarget]) -> None:
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for target in targets:
-        by_kind[target.kind].append(target.target_id)
-    for kind, ids in by_kind.items():
-        for start in range(0, len(ids), _LOOKUP_BATCH):
-            session.execute(
-                delete(HashMatch).where(
-                    HashMatch.target_kind == kind,
-                    HashMatch.target_id.in_(ids[start : start + _LOOKUP_BATCH]),
-                )
+def forget_targets(session: Session, target_kind: str, target_ids: Sequence[str]) -> None:
+    """Delete the recorded matches of these targets (their file rows are being replaced)."""
+    for start in range(0, len(target_ids), _LOOKUP_BATCH):
+        session.execute(
+            delete(HashMatch).where(
+                HashMatch.target_kind == target_kind,
+                HashMatch.target_id.in_(target_ids[start : start + _LOOKUP_BATCH]),
             )
+        )
 
 
 def _view(

@@ -83,7 +83,7 @@ def identifier_facts(
     never link accounts.
     """
     query = (
-        select(Identifier, Tip.source_id)
+        select(Identifier, Account.id, Tip.source_id)
         .join(Account, Account.id == Identifier.account_id)
         .join(Tip, Tip.id == Account.tip_id)
         .where(
@@ -93,10 +93,10 @@ def identifier_facts(
         )
         .order_by(Identifier.account_id, Identifier.id)
     )
-    for ident, report_id in session.execute(query):
+    for ident, account_id, report_id in session.execute(query):
         assert ident.value is not None  # filtered in the query; narrows the type
         yield IdentifierFact(
-            account_id=ident.account_id,
+            account_id=account_id,
             identifier_id=ident.id,
             kind=ident.kind,
             value=ident.value,

@@ -1,32 +1,39 @@
 """The ingest pipeline: the only code that writes tips, and the keeper of their guarantees.
 
-- **Transactional.** Units are written in batches, each unit inside its own savepoint: a unit is stored
-  whole or not at all, and one bad unit never takes its batch down with it.
-- **Idempotent.** A unit whose content digest was seen before changes nothing. A new document for a
-  known report number becomes the report's next version; every earlier raw document is kept.
-- **Nothing lost.** A unit that cannot be parsed is recorded in quarantine with the reason; a file no
-  format claims is counted and named as skipped.
+- **Transactional, in batches.** Documents are written `batch_size` at a time in one transaction with
+  bulk inserts; a batch is stored whole or not at all. Should the database refuse a batch, its units
+  are retried one by one so that only the unit at fault is quarantined.
+- **Idempotent.** A document whose content digest was seen before changes nothing. A new document for
+  a known report number becomes the report's next version, with a summary of what changed; every
+  earlier raw document is kept.
+- **Crash-safe.** A run killed at any point leaves only whole batches behind; running it again
+  stores exactly what is missing, so the database ends as after an uninterrupted run.
+- **Nothing lost.** A document that cannot be parsed is quarantined with the reason and its location
+  (file, row, element); a later run that ingests a fixed document from the same place marks the
+  quarantine record resolved. A file no format claims is counted and named as skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from suraksha.errors import FormatError
-from suraksha.identity.types import clean_identifier
-from suraksha.ids import content_digest, make_id
+from suraksha.hashing.matcher import forget_targets
 from suraksha.intake.discovery import InputUnit, discover
 from suraksha.intake.formats.interface import TipDocument, TipFormat
 from suraksha.intake.models import (
     Account,
     Address,
     Identifier,
+    IncidentDetail,
     IngestRun,
     IpEvent,
     QuarantineRecord,
@@ -36,13 +43,15 @@ from suraksha.intake.models import (
     TipVersion,
     TipWarning,
 )
-from suraksha.intake.records import AccountRecord, IpEventRecord, ParsedTip
+from suraksha.intake.records import ParsedTip
 from suraksha.intake.registry import FORMATS, format_named
-from suraksha.intake.tips import match_files
+from suraksha.intake.rows import TipRows, file_set_digest, tip_id_of, tip_rows
+from suraksha.intake.tips import TIP_FILE_TARGET, match_file_rows
+from suraksha.intake.versions import changes, snapshot
 from suraksha.storage.base import utcnow
 from suraksha.storage.session import session_factory
 
-BATCH_UNITS = 100
+DEFAULT_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -53,236 +62,360 @@ class IngestResult:
     added: int = 0
     new_versions: int = 0
     unchanged: int = 0
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (origin[#location], reason)
     skipped: list[str] = field(default_factory=list)
+    resolved: int = 0  # earlier quarantine records that this run's documents fixed
     warnings: int = 0
     files: int = 0
     matched_files: int = 0
+    bundled: int = 0  # new tips whose file set repeats one already held (viral bundles)
 
     @property
     def seen(self) -> int:
-        """Units that were tips in a known format, whatever became of them."""
+        """Documents that were tips in a known format, whatever became of them."""
         return self.added + self.new_versions + self.unchanged + len(self.quarantined)
 
     def counts(self) -> dict[str, Any]:
-        """The result as plain counts, stored on the run."""
+        """The result as plain counts: stored on the run and printed by `ingest --json`."""
         return {
+            "run_id": self.run_id,
             "added": self.added,
             "new_versions": self.new_versions,
             "unchanged": self.unchanged,
             "quarantined": len(self.quarantined),
+            "resolved": self.resolved,
             "skipped": len(self.skipped),
             "warnings": self.warnings,
             "files": self.files,
             "matched_files": self.matched_files,
+            "bundled": self.bundled,
         }
 
 
-def plan(paths: Iterable[Path], format_name: str | None = None) -> list[InputUnit]:
-    """The units `ingest` would read, in order; forcing a format makes it claim every unit."""
+def plan(paths: Iterable[Path], format_name: str | None = None) -> Iterator[InputUnit]:
+    """The units `ingest` would read, in order, found lazily; forcing a format limits detection."""
     formats: Sequence[TipFormat] = FORMATS if format_name is None else (format_named(format_name),)
-    return list(discover(paths, formats))
+    return discover(paths, formats)
+
+
+def count_units(paths: Iterable[Path], format_name: str | None = None) -> int:
+    """How many units `plan` will yield (a cheap first walk, for progress totals)."""
+    return sum(1 for _ in plan(paths, format_name))
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A document read from a unit (or the error reading it), waiting for its batch."""
+
+    unit: InputUnit
+    document: TipDocument | None
+    error: str | None = None
 
 
 def ingest(
     engine: Engine,
-    units: Sequence[InputUnit],
+    units: Iterable[InputUnit],
     *,
+    batch_size: int = DEFAULT_BATCH,
     on_unit: Callable[[InputUnit], None] | None = None,
+    on_document: Callable[[], None] | None = None,
 ) -> IngestResult:
     """Read, parse and store every unit; see the module docstring for the guarantees."""
     make_session = session_factory(engine)
     with make_session.begin() as session:
-        run = IngestRun(paths=sorted({str(unit.path) for unit in units}))
+        run = IngestRun(paths=[])
         session.add(run)
         session.flush()
         result = IngestResult(run_id=run.id)
-    for start in range(0, len(units), BATCH_UNITS):
-        with make_session.begin() as session:
-            for unit in units[start : start + BATCH_UNITS]:
-                _ingest_unit(session, unit, result)
-                if on_unit is not None:
-                    on_unit(unit)
+    origins: list[str] = []
+    for batch in _batches(_pending(units, result, origins, on_unit), batch_size):
+        _write_batch(make_session, batch, result)
+        if on_document is not None:
+            for _ in batch:
+                on_document()
     with make_session.begin() as session:
         finished = session.get_one(IngestRun, result.run_id)
+        finished.paths = origins[:1000]
         finished.finished_at = utcnow()
         finished.counts = result.counts()
     return result
 
 
-def _ingest_unit(session: Session, unit: InputUnit, result: IngestResult) -> None:
-    if unit.fmt is None:
-        result.skipped.append(str(unit.path))
-        return
-    document: TipDocument | None = None
+def _pending(
+    units: Iterable[InputUnit],
+    result: IngestResult,
+    origins: list[str],
+    on_unit: Callable[[InputUnit], None] | None,
+) -> Iterator[_Pending]:
+    for unit in units:
+        if len(origins) < 1000:
+            origins.append(str(unit.path))
+        if unit.fmt is None:
+            result.skipped.append(str(unit.path))
+        else:
+            try:
+                for document in unit.fmt.documents(unit.path):
+                    yield _Pending(unit, document)
+            except FormatError as err:
+                yield _Pending(unit, None, str(err))
+        if on_unit is not None:
+            on_unit(unit)
+
+
+def _batches(items: Iterator[_Pending], size: int) -> Iterator[list[_Pending]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _write_batch(
+    make_session: sessionmaker[Session], batch: list[_Pending], result: IngestResult
+) -> None:
+    """Write a batch in one transaction; if the database refuses it, retry unit by unit."""
     try:
-        document = unit.fmt.load(unit.path)
-        if _known_digest(session, document.digest):
-            result.unchanged += 1
+        with make_session.begin() as session:
+            outcome = _Outcome()
+            _store(session, batch, outcome, result.run_id)
+    except DBAPIError:
+        if len(batch) == 1:
+            pending = batch[0]
+            with make_session.begin() as session:
+                outcome = _Outcome()
+                _quarantine(
+                    session,
+                    pending,
+                    "The database refused this tip (a value outside what the schema can hold); "
+                    "report it with the quarantine id so the schema can be widened.",
+                    outcome,
+                    result.run_id,
+                )
+            outcome.add_to(result)
             return
-        parsed = unit.fmt.parse(document)
-    except FormatError as err:
-        _quarantine(session, unit, document, str(err), result)
+        for pending in batch:
+            _write_batch(make_session, [pending], result)
         return
-    with session.begin_nested():
-        _store(session, unit.fmt, document, parsed, result)
+    outcome.add_to(result)
 
 
-def _known_digest(session: Session, digest: str) -> bool:
-    found = session.scalar(select(TipVersion.id).where(TipVersion.content_digest == digest))
-    return found is not None
+@dataclass(slots=True)
+class _Outcome:
+    """Counts of one batch, added to the run's result only once the batch is committed."""
+
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    resolved: int = 0
+    warnings: int = 0
+    files: int = 0
+    matched_files: int = 0
+    bundled: int = 0
+
+    def add_to(self, result: IngestResult) -> None:
+        result.added += self.added
+        result.new_versions += self.new_versions
+        result.unchanged += self.unchanged
+        result.quarantined += self.quarantined
+        result.resolved += self.resolved
+        result.warnings += self.warnings
+        result.files += self.files
+        result.matched_files += self.matched_files
+        result.bundled += self.bundled
+
+
+def _store(session: Session, batch: list[_Pending], outcome: _Outcome, run_id: int) -> None:
+    digests = [p.document.digest for p in batch if p.document is not None]
+    known = set(
+        session.scalars(
+            select(TipVersion.content_digest).where(TipVersion.content_digest.in_(digests))
+        )
+    )
+    parsed: list[tuple[_Pending, ParsedTip]] = []
+    for pending in batch:
+        if pending.document is None:
+            _quarantine(session, pending, pending.error or "unreadable", outcome, run_id)
+            continue
+        if pending.document.digest in known:
+            outcome.unchanged += 1
+            continue
+        known.add(pending.document.digest)
+        assert pending.unit.fmt is not None  # units without a format are skipped earlier
+        try:
+            parsed.append((pending, pending.unit.fmt.parse(pending.document)))
+        except FormatError as err:
+            _quarantine(session, pending, str(err), outcome, run_id)
+    # A report may come twice in one batch (two corrected copies): split so each is its own step.
+    while parsed:
+        seen: set[str] = set()
+        step: list[tuple[_Pending, ParsedTip]] = []
+        for item in parsed:
+            tip_id = tip_id_of(item[1].tip)
+            if tip_id in seen:
+                break
+            seen.add(tip_id)
+            step.append(item)
+        _store_step(session, step, outcome, run_id)
+        parsed = parsed[len(step) :]
+
+
+def _store_step(
+    session: Session, step: list[tuple[_Pending, ParsedTip]], outcome: _Outcome, run_id: int
+) -> None:
+    now = utcnow()
+    tip_ids = [tip_id_of(parsed.tip) for _, parsed in step]
+    existing = {
+        tip_id: (version, snap)
+        for tip_id, version, snap in session.execute(
+            select(Tip.id, Tip.version, TipVersion.snapshot)
+            .join(TipVersion, (TipVersion.tip_id == Tip.id) & (TipVersion.version == Tip.version))
+            .where(Tip.id.in_(tip_ids))
+        )
+    }
+    known_sets = _known_file_sets(session, step)
+    replaced = [tip_id for tip_id in tip_ids if tip_id in existing]
+    if replaced:
+        _clear_derived(session, replaced)
+
+    all_rows: list[TipRows] = []
+    for pending, parsed in step:
+        assert pending.document is not None and pending.unit.fmt is not None
+        tip_id = tip_id_of(parsed.tip)
+        previous = existing.get(tip_id)
+        version = previous[0] + 1 if previous else 1
+        rows = tip_rows(
+            pending.unit.fmt,
+            pending.document,
+            parsed.tip,
+            [(w.path, w.message) for w in parsed.warnings],
+            version=version,
+            run_id=run_id,
+            now=now,
+            changes=changes(previous[1] if previous else None, snapshot(parsed.tip)),
+        )
+        all_rows.append(rows)
+        outcome.warnings += len(rows.warnings)
+        outcome.files += len(rows.files)
+        if previous:
+            outcome.new_versions += 1
+        else:
+            outcome.added += 1
+            digest = rows.tip["file_set_digest"]
+            if digest is not None and digest in known_sets:
+                outcome.bundled += 1
+            if digest is not None:
+                known_sets.add(digest)
+
+    new_tips = [r.tip for r in all_rows if r.tip_id not in existing]
+    _insert(session, Tip, new_tips)
+    for rows in all_rows:
+        if rows.tip_id in existing:
+            values = {k: v for k, v in rows.tip.items() if k not in ("id", "first_ingested_at")}
+            session.execute(update(Tip).where(Tip.id == rows.tip_id).values(**values))
+    _insert(session, TipVersion, [r.version for r in all_rows])
+    _insert(session, RawDocument, [d for r in all_rows for d in r.documents])
+    _insert(session, TipWarning, [w for r in all_rows for w in r.warnings])
+    # Owners before the accounts associated with them (a self-reference), then the rest.
+    accounts = [a for r in all_rows for a in r.accounts]
+    _insert(session, Account, [a for a in accounts if a["parent_account_id"] is None])
+    _insert(session, Account, [a for a in accounts if a["parent_account_id"] is not None])
+    _insert(session, IncidentDetail, [i for r in all_rows for i in r.incidents])
+    files = [f for r in all_rows for f in r.files]
+    _insert(session, TipFile, files)
+    _insert(session, Identifier, [i for r in all_rows for i in r.identifiers])
+    _insert(session, IpEvent, [e for r in all_rows for e in r.ip_events])
+    _insert(session, Address, [a for r in all_rows for a in r.addresses])
+    outcome.matched_files += len(match_file_rows(session, files))
+    outcome.resolved += _resolve_quarantine(session, [p for p, _ in step], run_id)
+
+
+def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    # Core executemany on the table: the ORM's bulk insert would split the rows into groups by
+    # which columns are None, costing one statement per group instead of one per table.
+    if rows:
+        session.connection().execute(insert(model.__table__), rows)
+
+
+def _clear_derived(session: Session, tip_ids: list[str]) -> None:
+    """Remove the rows derived from the current version of tips that are getting a new one."""
+    old_files = list(session.scalars(select(TipFile.id).where(TipFile.tip_id.in_(tip_ids))))
+    forget_targets(session, TIP_FILE_TARGET, old_files)
+    # Children first, for databases or connections without ON DELETE CASCADE.
+    accounts = select(Account.id).where(Account.tip_id.in_(tip_ids))
+    incidents = select(IncidentDetail.id).where(IncidentDetail.tip_id.in_(tip_ids))
+    files = select(TipFile.id).where(TipFile.tip_id.in_(tip_ids))
+    for owner, ids in (
+        (Identifier.account_id, accounts),
+        (Identifier.incident_id, incidents),
+        (Identifier.file_id, files),
+    ):
+        session.execute(delete(Identifier).where(owner.in_(ids)))
+    for owner, ids in (
+        (IpEvent.account_id, accounts),
+        (IpEvent.incident_id, incidents),
+        (IpEvent.file_id, files),
+    ):
+        session.execute(delete(IpEvent).where(owner.in_(ids)))
+    session.execute(delete(Address).where(Address.account_id.in_(accounts)))
+    session.execute(delete(Address).where(Address.incident_id.in_(incidents)))
+    session.execute(
+        delete(Account).where(Account.tip_id.in_(tip_ids), Account.parent_account_id.is_not(None))
+    )
+    session.execute(delete(Account).where(Account.tip_id.in_(tip_ids)))
+    session.execute(delete(IncidentDetail).where(IncidentDetail.tip_id.in_(tip_ids)))
+    session.execute(delete(TipFile).where(TipFile.tip_id.in_(tip_ids)))
+
+
+def _known_file_sets(session: Session, step: list[tuple[_Pending, ParsedTip]]) -> set[str]:
+    digests = {d for _, parsed in step if (d := file_set_digest(parsed.tip)) is not None}
+    if not digests:
+        return set()
+    return set(
+        session.scalars(
+            select(Tip.file_set_digest).where(Tip.file_set_digest.in_(sorted(digests))).distinct()
+        )
+    )
+
+
+def _location_key(pending: _Pending) -> tuple[str, str | None]:
+    location = pending.document.location if pending.document is not None else None
+    return str(pending.unit.path), location
 
 
 def _quarantine(
-    session: Session,
-    unit: InputUnit,
-    document: TipDocument | None,
-    reason: str,
-    result: IngestResult,
+    session: Session, pending: _Pending, reason: str, outcome: _Outcome, run_id: int
 ) -> None:
+    origin, location = _location_key(pending)
+    document = pending.document
     session.add(
         QuarantineRecord(
-            run_id=result.run_id,
-            origin=str(unit.path),
-            format_name=unit.fmt.name if unit.fmt else None,
+            run_id=run_id,
+            origin=origin,
+            location=location,
+            format_name=pending.unit.fmt.name if pending.unit.fmt else None,
             content_digest=document.digest if document else None,
             size=document.size if document else None,
             reason=reason,
         )
     )
-    result.quarantined.append((str(unit.path), reason))
+    shown = f"{origin} ({location})" if location else origin
+    outcome.quarantined.append((shown, reason))
 
 
-def _store(
-    session: Session,
-    fmt: TipFormat,
-    document: TipDocument,
-    parsed: ParsedTip,
-    result: IngestResult,
-) -> None:
-    record = parsed.tip
-    tip_id = make_id("tip", record.source, record.source_id)
-    tip = session.get(Tip, tip_id)
-    if tip is None:
-        tip = Tip(id=tip_id, source=record.source, source_id=record.source_id, version=1)
-        session.add(tip)
-        result.added += 1
-    else:
-        # A changed document for a known report: the new version replaces the derived rows,
-        # the earlier raw documents stay in tip_versions/raw_documents.
-        tip.version += 1
-        tip.accounts.clear()
-        tip.files.clear()
-        session.flush()
-        result.new_versions += 1
-    tip.content_digest = document.digest
-    tip.format_name = fmt.name
-    tip.record_kind = fmt.record_kind
-    tip.incident_type = record.incident_type
-    tip.received_at = record.received_at
-    tip.incident_at = record.incident_at
-    tip.reporting_platform = record.reporting_platform
-    tip.annotations = list(record.annotations)
-    tip.escalated = record.escalated
-    tip.updated_at = utcnow()
-
-    version = TipVersion(
-        tip_id=tip_id,
-        version=tip.version,
-        content_digest=document.digest,
-        origin=str(document.origin),
-        run_id=result.run_id,
-        documents=[
-            RawDocument(part_name=name, digest=content_digest(data), size=len(data), content=data)
-            for name, data in document.parts
-        ],
-    )
-    session.add(version)
-    for warning in parsed.warnings:
-        session.add(
-            TipWarning(
-                tip_id=tip_id, version=tip.version, path=warning.path, message=warning.message
-            )
+def _resolve_quarantine(session: Session, stored: list[_Pending], run_id: int) -> int:
+    """Mark open quarantine records of the same origin and location as fixed by this run."""
+    resolved = 0
+    keys = {_location_key(p) for p in stored}
+    origins = sorted({origin for origin, _ in keys})
+    if not origins:
+        return 0
+    open_records = session.scalars(
+        select(QuarantineRecord).where(
+            QuarantineRecord.origin.in_(origins),
+            QuarantineRecord.resolved_run_id.is_(None),
+            QuarantineRecord.run_id != run_id,
         )
-    result.warnings += len(parsed.warnings)
-
-    for position, account in enumerate(record.accounts):
-        tip.accounts.append(_account_row(tip_id, position, account))
-    for position, data in enumerate(record.files):
-        hashes = {alg.lower(): value.lower() for alg, value in data.hashes.items()}
-        tip.files.append(
-            TipFile(
-                id=make_id("file", tip_id, data.file_id),
-                position=position,
-                file_id=data.file_id,
-                file_name=data.file_name,
-                original_file_name=data.original_file_name,
-                md5=hashes.pop("md5", None),
-                sha1=hashes.pop("sha1", None),
-                sha256=hashes.pop("sha256", None),
-                pdq=hashes.pop("pdq", None),
-                other_hashes=hashes,
-                classification=data.classification,
-                annotations=list(data.annotations),
-                viewed_by_esp=data.viewed_by_esp,
-                publicly_available=data.publicly_available,
-                uploaded_at=data.uploaded_at,
-                path=data.path,
-                ip_events=[_ip_row(data.ip_event)] if data.ip_event else [],
-            )
-        )
-    session.flush()
-    result.files += len(tip.files)
-    result.matched_files += len(match_files(session, tip.files))
-
-
-def _account_row(tip_id: str, position: int, account: AccountRecord) -> Account:
-    return Account(
-        id=make_id("account", tip_id, account.role.value, position),
-        position=position,
-        role=account.role.value,
-        service=account.service,
-        age=account.age,
-        estimated_location=dict(account.estimated_location),
-        prior_reports=list(account.prior_reports),
-        path=account.path,
-        identifiers=[
-            Identifier(
-                kind=ident.kind.value,
-                value=clean_identifier(
-                    ident.kind, ident.raw, service=ident.service, qualifier=ident.qualifier
-                ),
-                raw=ident.raw,
-                service=ident.service,
-                qualifier=ident.qualifier,
-                verified=ident.verified,
-                path=ident.path,
-            )
-            for ident in account.identifiers
-        ],
-        ip_events=[_ip_row(event) for event in account.ip_events],
-        addresses=[
-            Address(
-                street=address.street,
-                city=address.city,
-                state=address.state,
-                postal_code=address.postal_code,
-                country=address.country,
-                kind=address.kind,
-                path=address.path,
-            )
-            for address in account.addresses
-        ],
     )
-
-
-def _ip_row(event: IpEventRecord) -> IpEvent:
-    return IpEvent(
-        address=event.address,
-        port=event.port,
-        at=event.at,
-        at_text=event.at_text,
-        event=event.event,
-        possible_proxy=event.possible_proxy,
-        path=event.path,
-    )
+    for record in open_records:
+        if (record.origin, record.location) in keys:
+            record.resolved_run_id = run_id
+            resolved += 1
+    return resolved

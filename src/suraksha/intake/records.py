@@ -6,11 +6,15 @@ document (`raw`) and where in the document it was found (`path`, an XPath-like l
 derived later can name its source.
 
     TipRecord
-     ├── accounts: AccountRecord      reported people/accounts, intended recipients, victims
+     ├── accounts: AccountRecord      reported people/accounts, intended recipients, victims,
+     │    │                           and accounts associated with them (`associated_with`)
      │    ├── identifiers: IdentifierRecord   (kind, raw text, service scope, path)
      │    ├── ip_events: IpEventRecord        (address, port, instant, original text, event)
      │    └── addresses: AddressRecord
-     └── files: FileRecordData         (hashes by algorithm, classification, annotations)
+     ├── incidents: IncidentDetailRecord  `internetDetails` (web page, e-mail, chat, P2P, ...)
+     ├── files: FileRecordData         (hashes by algorithm, classification, annotations, EXIF)
+     ├── reporter, law_enforcement     kept as reported; never identifiers of a subject
+     └── kept: KeptElement             elements newer than the schema copy, kept verbatim
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class AccountRole(StrEnum):
@@ -26,6 +31,7 @@ class AccountRole(StrEnum):
     REPORTED = "reported"
     INTENDED_RECIPIENT = "intended_recipient"
     VICTIM = "victim"  # restricted on intake (POCSO s.23): never exported, never shown by default
+    ASSOCIATED = "associated"  # tied by the platform to another account of the tip (`relation`)
 
 
 class IdentifierKind(StrEnum):
@@ -43,6 +49,7 @@ class IdentifierKind(StrEnum):
     DATE_OF_BIRTH = "date_of_birth"
     PROFILE_URL = "profile_url"
     GROUP = "group"  # a platform group identifier the account was reported in
+    URL = "url"  # a URL involved in the incident (web page, shared link): a pivot, not an identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,25 @@ class AccountRecord:
     age: int | None = None
     estimated_location: dict[str, str] = field(default_factory=dict)  # city, region, countryCode
     prior_reports: list[str] = field(default_factory=list)
+    relation: str | None = None  # for ASSOCIATED: Linked | Billing | Parent/Guardian | ...
+    associated_with: int | None = None  # for ASSOCIATED: index in TipRecord.accounts of its owner
+    # Flags and free text the platform gave (compromisedAccount, account disabled dates,
+    # profileBio, additionalInfo, schoolName, vehicleDescription, allEmailsReported, ...).
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class IncidentDetailRecord:
+    """One `internetDetails` entry: where the incident happened and what was involved there."""
+
+    kind: str  # the element name: webPageIncident, emailIncident, chatImIncident, peer2peerIncident...
+    path: str
+    identifiers: list[IdentifierRecord] = field(default_factory=list)  # URLs, e-mails, phones
+    ip_events: list[IpEventRecord] = field(default_factory=list)
+    addresses: list[AddressRecord] = field(default_factory=list)
+    # Everything else (chat client and room, game and console, P2P client and file names,
+    # content, coordinates, location name, newsgroup name, additionalInfo).
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -120,6 +146,19 @@ class FileRecordData:
     publicly_available: bool | None = None
     uploaded_at: datetime | None = None
     ip_event: IpEventRecord | None = None
+    devices: list[IdentifierRecord] = field(default_factory=list)  # fileDetails/deviceId
+    exif: list[tuple[str, str, str]] = field(default_factory=list)  # (EXIF|HASH, name, value)
+    # locationOfFile, exifViewedByEsp, fileRelevance, additionalInfo, hashes that are not
+    # hex digests (PhotoDNA: stored, never matched), ...
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptElement:
+    """An element the format does not know (newer than its schema copy), kept verbatim."""
+
+    path: str
+    text: str  # the element serialised as it stood in the document
 
 
 @dataclass(slots=True)
@@ -137,6 +176,13 @@ class TipRecord:
     escalated: bool = False
     accounts: list[AccountRecord] = field(default_factory=list)
     files: list[FileRecordData] = field(default_factory=list)
+    incidents: list[IncidentDetailRecord] = field(default_factory=list)
+    batch_reason: str | None = None  # batchedReport/@reason: the platform bundled reports
+    reporter: dict[str, Any] = field(default_factory=dict)  # the platform's own contact
+    law_enforcement: dict[str, Any] = field(default_factory=dict)
+    # incidentDateTimeDescription, additionalInfo and other report-level text.
+    details: dict[str, Any] = field(default_factory=dict)
+    kept: list[KeptElement] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

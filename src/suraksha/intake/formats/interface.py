@@ -7,7 +7,9 @@ transaction, so a format cannot leave half a tip behind.
 What a format must do:
 - `claims(path)` is cheap (a name check and at most a few KiB sniffed) and never raises.
 - `load(path)` returns every byte that makes up the tip, so that the content digest covers it all;
-  it raises `FormatError` for an unreadable or oversized unit.
+  it raises `FormatError` for an unreadable or oversized unit. A unit that holds many tips (a
+  spreadsheet, one tip a row) overrides `documents(path)` instead, yielding one document per tip
+  with its `location` in the unit.
 - `parse(document)` raises `FormatError` (or `HostileInputError`) for input it cannot accept; anything
   it can read past becomes an `IngestWarning`. It never raises anything else, whatever the bytes.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -33,6 +36,7 @@ class TipDocument:
 
     origin: Path
     parts: tuple[tuple[str, bytes], ...]
+    location: str | None = None  # where in the unit, when a unit holds many tips ("row 17")
 
     @property
     def digest(self) -> str:
@@ -63,6 +67,10 @@ class TipFormat(ABC):
     @abstractmethod
     def load(self, path: Path) -> TipDocument:
         """Read the unit's bytes, refusing parts over `MAX_PART_BYTES`."""
+
+    def documents(self, path: Path) -> Iterator[TipDocument]:
+        """The tip documents of the unit: by default the one that `load` reads."""
+        yield self.load(path)
 
     @abstractmethod
     def parse(self, document: TipDocument) -> ParsedTip:

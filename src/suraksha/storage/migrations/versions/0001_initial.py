@@ -47,8 +47,8 @@ def upgrade() -> None:
     op.create_table(
         "tips",
         sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("source", sa.String(length=32), nullable=False),
-        sa.Column("source_id", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("source_id", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_digest", sa.String(length=64), nullable=False),
         sa.Column("format_name", sa.String(length=32), nullable=False),
@@ -56,25 +56,43 @@ def upgrade() -> None:
         sa.Column("incident_type", sa.Text(), nullable=True),
         sa.Column("received_at", sa.DateTime(), nullable=True),
         sa.Column("incident_at", sa.DateTime(), nullable=True),
-        sa.Column("reporting_platform", sa.String(length=200), nullable=True),
+        sa.Column("reporting_platform", sa.Text(), nullable=True),
         sa.Column("annotations", sa.JSON(), nullable=False),
         sa.Column("escalated", sa.Boolean(), nullable=False),
+        sa.Column("batch_reason", sa.Text(), nullable=True),
+        sa.Column("file_set_digest", sa.String(length=64), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("first_ingested_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tips")),
         sa.UniqueConstraint("source", "source_id", name=op.f("uq_tips_source_source_id")),
     )
+    with op.batch_alter_table("tips", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_tips_file_set_digest"), ["file_set_digest"], unique=False
+        )
+
     op.create_table(
         "accounts",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("tip_id", sa.String(length=40), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
-        sa.Column("service", sa.String(length=200), nullable=True),
+        sa.Column("restricted", sa.Boolean(), nullable=False),
+        sa.Column("relation", sa.Text(), nullable=True),
+        sa.Column("parent_account_id", sa.String(length=40), nullable=True),
+        sa.Column("service", sa.Text(), nullable=True),
         sa.Column("age", sa.Integer(), nullable=True),
         sa.Column("estimated_location", sa.JSON(), nullable=False),
         sa.Column("prior_reports", sa.JSON(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["parent_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_accounts_parent_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["tip_id"], ["tips.id"], name=op.f("fk_accounts_tip_id_tips"), ondelete="CASCADE"
         ),
@@ -132,20 +150,49 @@ def upgrade() -> None:
         sa.UniqueConstraint("bank_id", "version", name=op.f("uq_bank_versions_bank_id_version")),
     )
     op.create_table(
+        "incident_details",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("tip_id", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("path", sa.Text(), nullable=False),
+        sa.Column("values", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tip_id"],
+            ["tips.id"],
+            name=op.f("fk_incident_details_tip_id_tips"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_details")),
+    )
+    with op.batch_alter_table("incident_details", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_incident_details_tip_id"), ["tip_id"], unique=False)
+
+    op.create_table(
         "quarantine",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("origin", sa.Text(), nullable=False),
+        sa.Column("location", sa.Text(), nullable=True),
         sa.Column("format_name", sa.String(length=32), nullable=True),
         sa.Column("content_digest", sa.String(length=64), nullable=True),
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("resolved_run_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["resolved_run_id"],
+            ["ingest_runs.id"],
+            name=op.f("fk_quarantine_resolved_run_id_ingest_runs"),
+        ),
         sa.ForeignKeyConstraint(
             ["run_id"], ["ingest_runs.id"], name=op.f("fk_quarantine_run_id_ingest_runs")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantine")),
     )
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quarantine_origin"), ["origin"], unique=False)
+
     op.create_table(
         "subject_jurisdictions",
         sa.Column("subject_id", sa.String(length=40), nullable=False),
@@ -183,19 +230,21 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("tip_id", sa.String(length=40), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("file_id", sa.String(length=200), nullable=False),
+        sa.Column("file_id", sa.Text(), nullable=False),
         sa.Column("file_name", sa.Text(), nullable=True),
         sa.Column("original_file_name", sa.Text(), nullable=True),
-        sa.Column("md5", sa.String(length=32), nullable=True),
-        sa.Column("sha1", sa.String(length=40), nullable=True),
-        sa.Column("sha256", sa.String(length=64), nullable=True),
-        sa.Column("pdq", sa.String(length=64), nullable=True),
+        sa.Column("md5", sa.Text(), nullable=True),
+        sa.Column("sha1", sa.Text(), nullable=True),
+        sa.Column("sha256", sa.Text(), nullable=True),
+        sa.Column("pdq", sa.Text(), nullable=True),
         sa.Column("other_hashes", sa.JSON(), nullable=False),
-        sa.Column("classification", sa.String(length=8), nullable=True),
+        sa.Column("classification", sa.Text(), nullable=True),
         sa.Column("annotations", sa.JSON(), nullable=False),
         sa.Column("viewed_by_esp", sa.Boolean(), nullable=True),
         sa.Column("publicly_available", sa.Boolean(), nullable=True),
         sa.Column("uploaded_at", sa.DateTime(), nullable=True),
+        sa.Column("exif", sa.JSON(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["tip_id"], ["tips.id"], name=op.f("fk_tip_files_tip_id_tips"), ondelete="CASCADE"
@@ -210,13 +259,16 @@ def upgrade() -> None:
 
     op.create_table(
         "tip_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("tip_id", sa.String(length=40), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_digest", sa.String(length=64), nullable=False),
         sa.Column("origin", sa.Text(), nullable=False),
+        sa.Column("location", sa.Text(), nullable=True),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("ingested_at", sa.DateTime(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["run_id"], ["ingest_runs.id"], name=op.f("fk_tip_versions_run_id_ingest_runs")
         ),
@@ -272,13 +324,14 @@ def upgrade() -> None:
     op.create_table(
         "addresses",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=True),
+        sa.Column("incident_id", sa.String(length=40), nullable=True),
         sa.Column("street", sa.Text(), nullable=True),
-        sa.Column("city", sa.String(length=200), nullable=True),
-        sa.Column("state", sa.String(length=200), nullable=True),
-        sa.Column("postal_code", sa.String(length=32), nullable=True),
-        sa.Column("country", sa.String(length=64), nullable=True),
-        sa.Column("kind", sa.String(length=32), nullable=True),
+        sa.Column("city", sa.Text(), nullable=True),
+        sa.Column("state", sa.Text(), nullable=True),
+        sa.Column("postal_code", sa.Text(), nullable=True),
+        sa.Column("country", sa.Text(), nullable=True),
+        sa.Column("kind", sa.Text(), nullable=True),
         sa.Column("path", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
@@ -286,10 +339,17 @@ def upgrade() -> None:
             name=op.f("fk_addresses_account_id_accounts"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident_details.id"],
+            name=op.f("fk_addresses_incident_id_incident_details"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_addresses")),
     )
     with op.batch_alter_table("addresses", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_addresses_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_addresses_incident_id"), ["incident_id"], unique=False)
 
     op.create_table(
         "hash_matches",
@@ -328,12 +388,14 @@ def upgrade() -> None:
     op.create_table(
         "identifiers",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=True),
+        sa.Column("incident_id", sa.String(length=40), nullable=True),
+        sa.Column("file_id", sa.String(length=40), nullable=True),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("value", sa.Text(), nullable=True),
         sa.Column("raw", sa.Text(), nullable=False),
-        sa.Column("service", sa.String(length=200), nullable=True),
-        sa.Column("qualifier", sa.String(length=64), nullable=True),
+        sa.Column("service", sa.Text(), nullable=True),
+        sa.Column("qualifier", sa.Text(), nullable=True),
         sa.Column("verified", sa.Boolean(), nullable=True),
         sa.Column("path", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -342,10 +404,26 @@ def upgrade() -> None:
             name=op.f("fk_identifiers_account_id_accounts"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["file_id"],
+            ["tip_files.id"],
+            name=op.f("fk_identifiers_file_id_tip_files"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident_details.id"],
+            name=op.f("fk_identifiers_incident_id_incident_details"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identifiers")),
     )
     with op.batch_alter_table("identifiers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_identifiers_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_identifiers_file_id"), ["file_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_identifiers_incident_id"), ["incident_id"], unique=False
+        )
         batch_op.create_index("ix_identifiers_kind_value", ["kind", "value"], unique=False)
 
     op.create_table(
@@ -353,11 +431,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=True),
         sa.Column("file_id", sa.String(length=40), nullable=True),
-        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("incident_id", sa.String(length=40), nullable=True),
+        sa.Column("address", sa.Text(), nullable=False),
         sa.Column("port", sa.Integer(), nullable=True),
         sa.Column("at", sa.DateTime(), nullable=True),
         sa.Column("at_text", sa.Text(), nullable=True),
-        sa.Column("event", sa.String(length=32), nullable=True),
+        sa.Column("event", sa.Text(), nullable=True),
         sa.Column("possible_proxy", sa.Boolean(), nullable=True),
         sa.Column("path", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -372,17 +451,24 @@ def upgrade() -> None:
             name=op.f("fk_ip_events_file_id_tip_files"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident_details.id"],
+            name=op.f("fk_ip_events_incident_id_incident_details"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ip_events")),
     )
     with op.batch_alter_table("ip_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ip_events_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ip_events_address"), ["address"], unique=False)
         batch_op.create_index(batch_op.f("ix_ip_events_file_id"), ["file_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ip_events_incident_id"), ["incident_id"], unique=False)
 
     op.create_table(
         "raw_documents",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("tip_version_id", sa.Integer(), nullable=False),
+        sa.Column("tip_version_id", sa.String(length=40), nullable=False),
         sa.Column("part_name", sa.Text(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
@@ -429,6 +515,7 @@ def downgrade() -> None:
     op.drop_table("subject_members")
     op.drop_table("raw_documents")
     with op.batch_alter_table("ip_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ip_events_incident_id"))
         batch_op.drop_index(batch_op.f("ix_ip_events_file_id"))
         batch_op.drop_index(batch_op.f("ix_ip_events_address"))
         batch_op.drop_index(batch_op.f("ix_ip_events_account_id"))
@@ -436,6 +523,8 @@ def downgrade() -> None:
     op.drop_table("ip_events")
     with op.batch_alter_table("identifiers", schema=None) as batch_op:
         batch_op.drop_index("ix_identifiers_kind_value")
+        batch_op.drop_index(batch_op.f("ix_identifiers_incident_id"))
+        batch_op.drop_index(batch_op.f("ix_identifiers_file_id"))
         batch_op.drop_index(batch_op.f("ix_identifiers_account_id"))
 
     op.drop_table("identifiers")
@@ -444,6 +533,7 @@ def downgrade() -> None:
 
     op.drop_table("hash_matches")
     with op.batch_alter_table("addresses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_addresses_incident_id"))
         batch_op.drop_index(batch_op.f("ix_addresses_account_id"))
 
     op.drop_table("addresses")
@@ -465,7 +555,14 @@ def downgrade() -> None:
     op.drop_table("tip_files")
     op.drop_table("subject_priorities")
     op.drop_table("subject_jurisdictions")
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quarantine_origin"))
+
     op.drop_table("quarantine")
+    with op.batch_alter_table("incident_details", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_details_tip_id"))
+
+    op.drop_table("incident_details")
     op.drop_table("bank_versions")
     with op.batch_alter_table("bank_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_bank_entries_algorithm_value")
@@ -475,6 +572,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_accounts_tip_id"))
 
     op.drop_table("accounts")
+    with op.batch_alter_table("tips", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tips_file_set_digest"))
+
     op.drop_table("tips")
     op.drop_table("subjects")
     op.drop_table("ingest_runs")
