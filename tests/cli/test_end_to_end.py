@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,7 @@ def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_p
     )
     assert "version 1" in imported
     first = ok(suraksha(settings, "ingest", str(corpus)))
-    assert f"new tips                   │ {len(truth['reports'])}" in first.replace(",", "")
+    assert re.search(rf"new tips\s+│ {len(truth['reports'])} ", first.replace(",", ""))
     ok(suraksha(settings, "resolve"))
     before = subjects_jsonl(settings)
 
@@ -77,7 +78,9 @@ def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_p
     assert any(row["district"] for row in before)
 
     again = ok(suraksha(settings, "ingest", str(corpus)))
-    assert f"unchanged (seen before)    │ {len(truth['reports'])}" in again.replace(",", "")
+    assert re.search(
+        rf"unchanged \(seen before\)\s+│ {len(truth['reports'])} ", again.replace(",", "")
+    )
     ok(suraksha(settings, "resolve"))
     assert subjects_jsonl(settings) == before
 
@@ -102,9 +105,26 @@ def test_bad_input_is_quarantined_with_exit_code_2(settings: Settings, tmp_path:
     )
     result = suraksha(settings, "ingest", str(tips))
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "quarantined                │ 2" in result.stdout
+    assert re.search(r"quarantined\s+│ 2 ", result.stdout)
     assert "555000111.json" in result.stderr and "555000112" in result.stderr
     assert "root:" not in result.stdout + result.stderr
+
+    listed = [
+        json.loads(line)
+        for line in ok(suraksha(settings, "intake", "quarantine", "--format", "jsonl")).splitlines()
+    ]
+    assert sorted(Path(r["origin"]).name for r in listed) == ["555000111.json", "555000112"]
+    assert all(r["reason"] and r["resolved_run_id"] is None for r in listed)
+
+    # Fix one document and ingest again: its quarantine record is resolved, the summary is JSON.
+    (tips / "555000111.json").write_text('{"reportId": 555000111, "reportedInformation": {}}')
+    again = suraksha(settings, "ingest", str(tips), "--json")
+    assert again.returncode == 2
+    summary = json.loads(again.stdout)
+    assert (summary["added"], summary["resolved"], summary["quarantined"]) == (1, 1, 1)
+    still_open = ok(suraksha(settings, "intake", "quarantine", "--format", "jsonl")).splitlines()
+    # The hostile document, sent again unchanged, is still the one open case.
+    assert [Path(json.loads(line)["origin"]).name for line in still_open] == ["555000112"]
 
 
 def test_user_errors_exit_1_with_a_way_forward(settings: Settings, tmp_path: Path) -> None:

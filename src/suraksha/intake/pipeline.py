@@ -243,6 +243,8 @@ def _store(session: Session, batch: list[_Pending], outcome: _Outcome, run_id: i
             parsed.append((pending, pending.unit.fmt.parse(pending.document)))
         except FormatError as err:
             _quarantine(session, pending, str(err), outcome, run_id)
+        except Exception as err:  # a defect in a format must not stop a run of millions
+            _quarantine(session, pending, _internal(err), outcome, run_id)
     # A report may come twice in one batch (two corrected copies): split so each is its own step.
     while parsed:
         seen: set[str] = set()
@@ -271,9 +273,6 @@ def _store_step(
         )
     }
     known_sets = _known_file_sets(session, step)
-    replaced = [tip_id for tip_id in tip_ids if tip_id in existing]
-    if replaced:
-        _clear_derived(session, replaced)
 
     all_rows: list[TipRows] = []
     for pending, parsed in step:
@@ -281,16 +280,20 @@ def _store_step(
         tip_id = tip_id_of(parsed.tip)
         previous = existing.get(tip_id)
         version = previous[0] + 1 if previous else 1
-        rows = tip_rows(
-            pending.unit.fmt,
-            pending.document,
-            parsed.tip,
-            [(w.path, w.message) for w in parsed.warnings],
-            version=version,
-            run_id=run_id,
-            now=now,
-            changes=changes(previous[1] if previous else None, snapshot(parsed.tip)),
-        )
+        try:
+            rows = tip_rows(
+                pending.unit.fmt,
+                pending.document,
+                parsed.tip,
+                [(w.path, w.message) for w in parsed.warnings],
+                version=version,
+                run_id=run_id,
+                now=now,
+                changes=changes(previous[1] if previous else None, snapshot(parsed.tip)),
+            )
+        except Exception as err:  # as above: quarantine the document, keep the run going
+            _quarantine(session, pending, _internal(err), outcome, run_id)
+            continue
         all_rows.append(rows)
         outcome.warnings += len(rows.warnings)
         outcome.files += len(rows.files)
@@ -304,6 +307,9 @@ def _store_step(
             if digest is not None:
                 known_sets.add(digest)
 
+    replaced = [r.tip_id for r in all_rows if r.tip_id in existing]
+    if replaced:
+        _clear_derived(session, replaced)
     new_tips = [r.tip for r in all_rows if r.tip_id not in existing]
     _insert(session, Tip, new_tips)
     for rows in all_rows:
@@ -375,6 +381,13 @@ def _known_file_sets(session: Session, step: list[tuple[_Pending, ParsedTip]]) -
     )
 
 
+def _internal(err: Exception) -> str:
+    return (
+        f"Suraksha could not read this document: internal error {type(err).__name__}: {err}. "
+        "It is kept here; report the quarantine id so the defect can be fixed, then ingest again."
+    )
+
+
 def _location_key(pending: _Pending) -> tuple[str, str | None]:
     location = pending.document.location if pending.document is not None else None
     return str(pending.unit.path), location
@@ -385,6 +398,24 @@ def _quarantine(
 ) -> None:
     origin, location = _location_key(pending)
     document = pending.document
+    shown = f"{origin} ({location})" if location else origin
+    outcome.quarantined.append((shown, reason))
+    # The same bad document sent again is the same quarantine case, not a new one.
+    digest = document.digest if document else None
+    repeat = session.scalar(
+        select(QuarantineRecord.id).where(
+            QuarantineRecord.origin == origin,
+            QuarantineRecord.resolved_run_id.is_(None),
+            QuarantineRecord.location.is_(None)
+            if location is None
+            else QuarantineRecord.location == location,
+            QuarantineRecord.content_digest.is_(None)
+            if digest is None
+            else QuarantineRecord.content_digest == digest,
+        )
+    )
+    if repeat is not None:
+        return
     session.add(
         QuarantineRecord(
             run_id=run_id,
@@ -396,8 +427,6 @@ def _quarantine(
             reason=reason,
         )
     )
-    shown = f"{origin} ({location})" if location else origin
-    outcome.quarantined.append((shown, reason))
 
 
 def _resolve_quarantine(session: Session, stored: list[_Pending], run_id: int) -> int:

@@ -1,0 +1,87 @@
+"""One measured step of the ingest benchmark, run in its own process so its peak memory is its own.
+
+`python bench/ingest/measure.py MODE CORPUS [DATABASE_URL]` prints one JSON object: mode, documents,
+seconds, documents per second and peak resident memory (MiB). Modes:
+- `raw-parse`: read every document and parse it with lxml / json only (the floor);
+- `format-parse`: read and parse every document into tip records with Suraksha's formats;
+- `ingest`: the full pipeline into the database URL given (records, identifiers, matching, commit).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from suraksha.config import Settings
+from suraksha.intake.pipeline import ingest, plan
+from suraksha.workspace import open_engine
+
+
+def raw_parse(corpus: Path) -> int:
+    documents = 0
+    for unit in plan([corpus]):
+        if unit.fmt is None:
+            continue
+        for document in unit.fmt.documents(unit.path):
+            for name, data in document.parts:
+                if name.endswith(".xml"):
+                    etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+                else:
+                    json.loads(data)
+            documents += 1
+    return documents
+
+
+def format_parse(corpus: Path) -> int:
+    documents = 0
+    for unit in plan([corpus]):
+        if unit.fmt is None:
+            continue
+        for document in unit.fmt.documents(unit.path):
+            unit.fmt.parse(document)
+            documents += 1
+    return documents
+
+
+def full_ingest(corpus: Path, url: str) -> int:
+    with tempfile.TemporaryDirectory(prefix="suraksha-bench-home-") as home:
+        engine = open_engine(Settings(home=Path(home), database_url=url), migrate=True)
+        result = ingest(engine, plan([corpus]))
+        engine.dispose()
+    return result.seen
+
+
+def main() -> None:
+    mode, corpus = sys.argv[1], Path(sys.argv[2])
+    started = time.perf_counter()
+    if mode == "raw-parse":
+        documents = raw_parse(corpus)
+    elif mode == "format-parse":
+        documents = format_parse(corpus)
+    elif mode == "ingest":
+        documents = full_ingest(corpus, sys.argv[3])
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "documents": documents,
+                "seconds": round(seconds, 2),
+                "per_second": round(documents / seconds, 1),
+                "peak_mib": round(peak_mib, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
