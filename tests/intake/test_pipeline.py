@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,25 @@ def test_a_tip_the_database_refuses_is_quarantined_alone(db: Engine, tmp_path: P
         assert origin.endswith("800000030.json") and "database refused" in reason
     else:
         assert (result.added, result.quarantined) == (2, [])
+
+
+def test_tips_inside_an_archive_go_in_and_refused_members_are_quarantined(
+    db: Engine, corpus: tuple[Path, CorpusSummary], tmp_path: Path
+) -> None:
+    folder, _ = corpus
+    tips = sorted(p for p in folder.glob("*.json") if p.stem.isdigit())[:3]
+    delivery = tmp_path / "delivery-2026-11.zip"
+    with zipfile.ZipFile(delivery, "w") as archive:
+        for tip in tips:
+            archive.write(tip, f"batch/{tip.name}")
+        archive.writestr("../../outside.json", '{"reportId": 1}')
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    result = ingest(db, plan([delivery], scratch=scratch))
+    assert result.added == 3
+    [(origin, reason)] = result.quarantined
+    assert origin == f"{delivery}!/../../outside.json" and reason
+    assert not (tmp_path / "outside.json").exists()
+    with transaction(db) as session:
+        origins = sorted(session.scalars(select(TipVersion.origin)))
+    assert origins == [f"{delivery}!/batch/{tip.name}" for tip in tips]

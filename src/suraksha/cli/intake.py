@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from suraksha.cli.console import ExitCode, console, engine, errors, progress
+from suraksha.cli.console import ExitCode, console, engine, errors, progress, settings
 from suraksha.intake.pipeline import DEFAULT_BATCH, IngestResult, count_units, ingest, plan
 from suraksha.intake.quarantine import quarantine_records
 from suraksha.intake.registry import FORMATS
@@ -45,6 +46,9 @@ def ingest_command(
     law-enforcement CyberTipline JSON (`<reportId>.json`) and state hand-off spreadsheets (a folder
     with `suraksha-mapping.toml`), detected automatically.
 
+    Zip and tar deliveries are unpacked safely (no path traversal, links or bombs) and the tips
+    inside ingested, each recorded with where it was in the archive.
+
     Ingest is idempotent: a document seen before changes nothing, and a changed document for a
     known report becomes its next version, with what changed recorded. Unreadable tips are
     quarantined with the reason and location (see `suraksha intake quarantine`); exit code 2 says
@@ -54,11 +58,18 @@ def ingest_command(
     """
     db = engine()
     total = count_units(paths, format_name)
-    with progress(transient=as_json) as bar:
+    # Archives are unpacked inside the workspace (not /tmp: evidence stays where it is governed),
+    # and removed once their tips are stored; the raw documents are kept in the database.
+    scratch_root = settings().ensure_home() / "scratch"
+    scratch_root.mkdir(exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=scratch_root, prefix="ingest-") as scratch,
+        progress(transient=as_json) as bar,
+    ):
         task = bar.add_task("Ingesting tips", total=total)
         result = ingest(
             db,
-            plan(paths, format_name),
+            plan(paths, format_name, scratch=Path(scratch)),
             batch_size=batch_size,
             on_unit=lambda _unit: bar.advance(task),
         )

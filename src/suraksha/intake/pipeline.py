@@ -92,14 +92,20 @@ class IngestResult:
         }
 
 
-def plan(paths: Iterable[Path], format_name: str | None = None) -> Iterator[InputUnit]:
-    """The units `ingest` would read, in order, found lazily; forcing a format limits detection."""
+def plan(
+    paths: Iterable[Path], format_name: str | None = None, *, scratch: Path | None = None
+) -> Iterator[InputUnit]:
+    """The units `ingest` would read, in order, found lazily; forcing a format limits detection.
+
+    With `scratch`, archives are unpacked there (safely, within limits) and their tips ingested;
+    without it an archive is reported as a file no format claims.
+    """
     formats: Sequence[TipFormat] = FORMATS if format_name is None else (format_named(format_name),)
-    return discover(paths, formats)
+    return discover(paths, formats, scratch=scratch)
 
 
 def count_units(paths: Iterable[Path], format_name: str | None = None) -> int:
-    """How many units `plan` will yield (a cheap first walk, for progress totals)."""
+    """How many units `plan` will yield, counting an archive as one (a cheap first walk)."""
     return sum(1 for _ in plan(paths, format_name))
 
 
@@ -149,9 +155,11 @@ def _pending(
 ) -> Iterator[_Pending]:
     for unit in units:
         if len(origins) < 1000:
-            origins.append(str(unit.path))
-        if unit.fmt is None:
-            result.skipped.append(str(unit.path))
+            origins.append(unit.origin)
+        if unit.error is not None:
+            yield _Pending(unit, None, unit.error)
+        elif unit.fmt is None:
+            result.skipped.append(unit.origin)
         else:
             try:
                 for document in unit.fmt.documents(unit.path):
@@ -283,6 +291,7 @@ def _store_step(
         try:
             rows = tip_rows(
                 pending.unit.fmt,
+                pending.unit.origin,
                 pending.document,
                 parsed.tip,
                 [(w.path, w.message) for w in parsed.warnings],
@@ -390,7 +399,7 @@ def _internal(err: Exception) -> str:
 
 def _location_key(pending: _Pending) -> tuple[str, str | None]:
     location = pending.document.location if pending.document is not None else None
-    return str(pending.unit.path), location
+    return pending.unit.origin, location
 
 
 def _quarantine(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from suraksha.identity.types import clean_identifier
@@ -25,6 +26,10 @@ from suraksha.intake.records import (
 from suraksha.intake.versions import snapshot
 
 Row = dict[str, Any]
+
+# The same values recur across a person's many reports (and across a run): clean each once.
+# Bounded, so memory stays flat whatever the corpus size.
+_clean = lru_cache(maxsize=100_000)(clean_identifier)
 
 
 @dataclass(slots=True)
@@ -52,6 +57,7 @@ def tip_id_of(record: TipRecord) -> str:
 
 def tip_rows(
     fmt: TipFormat,
+    origin: str,
     document: TipDocument,
     record: TipRecord,
     warnings: list[tuple[str, str]],
@@ -97,7 +103,7 @@ def tip_rows(
             "tip_id": tip_id,
             "version": version,
             "content_digest": document.digest,
-            "origin": str(document.origin),
+            "origin": origin,
             "location": document.location,
             "run_id": run_id,
             "ingested_at": now,
@@ -213,7 +219,7 @@ def _identifier(ident: IdentifierRecord, owner: dict[str, str]) -> Row:
         owner,
         {
             "kind": ident.kind.value,
-            "value": clean_identifier(
+            "value": _clean(
                 ident.kind, ident.raw, service=ident.service, qualifier=ident.qualifier
             ),
             "raw": ident.raw,

@@ -78,16 +78,29 @@ class TipFormat(ABC):
 
 
 def read_part(path: Path, name: str) -> tuple[str, bytes]:
-    """Read one part of a unit with the size limit every format applies."""
+    """Read one part of a unit with the size limit every format applies.
+
+    The size is checked before reading, and again on what was read: a file that grows between
+    the two (or lies through a special file) is refused all the same. Only what the file holds is
+    allocated, never the limit itself.
+    """
     from suraksha.errors import FormatError, HostileInputError
+
+    def too_big(size: int) -> HostileInputError:
+        return HostileInputError(
+            f"{path} is {size:,} bytes; a report part may be at most {MAX_PART_BYTES:,} bytes."
+        )
 
     try:
         size = path.stat().st_size
         if size > MAX_PART_BYTES:
-            raise HostileInputError(
-                f"{path} is {size:,} bytes; a report part may be at most {MAX_PART_BYTES:,} bytes."
-            )
+            raise too_big(size)
         with path.open("rb") as handle:
-            return name, handle.read(MAX_PART_BYTES + 1)
+            data = handle.read(size + 1)
+            if len(data) > size:  # grew since the stat: read on, to the limit, then judge
+                data += handle.read(MAX_PART_BYTES + 1 - len(data))
+        if len(data) > MAX_PART_BYTES:
+            raise too_big(len(data))
+        return name, data
     except OSError as err:
         raise FormatError(f"Cannot read {path}: {err.strerror or err}.") from err
