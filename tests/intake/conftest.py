@@ -13,6 +13,7 @@ import pytest
 
 XML_REPORT_NUMBER = "90412345"
 JSON_REPORT_NUMBER = "90412346"
+HANDOFF_REPORT_NUMBER = "90412349"
 
 REPORT_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <report>
@@ -297,11 +298,44 @@ def write_json_unit(where: Path) -> Path:
     return path
 
 
+HANDOFF_MAPPING_TOML = """\
+files = ["tips.csv"]
+
+[columns]
+report_id = "Acknowledgement No"
+email = "Email ID"
+phone = "Mobile No"
+state = "State"
+district = "District"
+ip_address = "IP Address"
+ip_time = "IP Date Time"
+
+[pdf]
+folder = "pdfs"
+"""
+
+
+def write_handoff_unit(where: Path) -> Path:
+    """Lay out a one-row NCRB hand-off unit (mapping, CSV sheet, synthetic PDF) under `where`."""
+    unit = where / "handoff"
+    (unit / "pdfs").mkdir(parents=True)
+    (unit / "suraksha-mapping.toml").write_text(HANDOFF_MAPPING_TOML, encoding="utf-8")
+    (unit / "tips.csv").write_text(
+        "Acknowledgement No,Email ID,Mobile No,State,District,IP Address,IP Date Time\n"
+        f"{HANDOFF_REPORT_NUMBER},ravi.k@example.in,+91 98470 22222,Kerala,Ernakulam,"
+        "117.204.18.90,14-03-2025 18:01:44\n",
+        encoding="utf-8",
+    )
+    (unit / "pdfs" / f"{HANDOFF_REPORT_NUMBER}.pdf").write_bytes(b"%PDF-1.4 synthetic")
+    return unit
+
+
 # One sample unit per registered format; the contract suite fails (never skips) for a format that
 # has none here.
 SAMPLE_UNITS: dict[str, UnitBuilder] = {
     "ncmec_xml": write_xml_unit,
     "cybertip_json": write_json_unit,
+    "handoff_sheet": write_handoff_unit,
 }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from suraksha.errors import UserInputError
 from suraksha.intake.formats.cybertip_json import CybertipJsonFormat
+from suraksha.intake.formats.handoff_sheet import HandoffSheetFormat
 from suraksha.intake.formats.interface import TipFormat
 from suraksha.intake.formats.ncmec_xml import NcmecXmlFormat
 
@@ -15,6 +16,7 @@ from suraksha.intake.formats.ncmec_xml import NcmecXmlFormat
 FORMATS: tuple[TipFormat, ...] = (
     NcmecXmlFormat(),
     CybertipJsonFormat(),
+    HandoffSheetFormat(),
 )
 
 
