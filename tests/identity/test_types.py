@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -265,8 +266,67 @@ def test_profile_url_is_delegated() -> None:
     )
 
 
+INCIDENT_URLS = [
+    ("https://www.example.in/share/AbC123/", "https://example.in/share/AbC123"),
+    ("HTTP://M.Example.IN/share/AbC123?utm_source=wa&fbclid=x", "https://example.in/share/AbC123"),
+    ("example.in/share/AbC123#top", "https://example.in/share/AbC123"),
+    ("https://files.example.in:8443/d?id=77&si=q", "https://files.example.in:8443/d?id=77"),
+    ("https://chatkaro.example/g/9f2c?invite=1", "https://chatkaro.example/g/9f2c?invite=1"),
+    ("https://example.in/share/ab***", None),
+    ("magnet:?xt=urn:btih:abc", None),  # not a web address: kept as text, never a pivot
+    ("ftp://example.in/file.zip", None),
+    ("see the link above", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), INCIDENT_URLS)
+def test_url_clean(raw: str, expected: str | None) -> None:
+    assert TYPES[K.URL].clean(raw) == expected
+
+
+def test_url_is_a_pivot_not_an_identity() -> None:
+    assert (TYPES[K.URL].matchable, TYPES[K.URL].pivot) == (False, True)
+
+
+# Host labels that are mobile or "www" prefixes would be stripped as such ("m.in" is "in").
+URL_HOSTS = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12
+).filter(lambda host: not re.fullmatch(r"www[0-9]?|m|mobile|mbasic", host))
+URL_PATHS = st.lists(
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=1
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    host=URL_HOSTS,
+    tld=st.sampled_from(["in", "com", "co.in", "org"]),
+    segments=URL_PATHS,
+    tracking=st.sampled_from(["utm_source=wa", "fbclid=abc", "igshid=x1", "si=q"]),
+)
+def test_url_renderings_clean_to_one_url(
+    host: str, tld: str, segments: list[str], tracking: str
+) -> None:
+    path = "".join(f"/{segment}" for segment in segments)
+    expected = f"https://{host}.{tld}{path}"
+    renderings = [
+        expected,
+        f"http://{host}.{tld}{path}",
+        f"HTTPS://WWW.{host.upper()}.{tld.upper()}{path}/",
+        f"https://m.{host}.{tld}{path}?{tracking}",
+        f"{host}.{tld}{path}#fragment",
+        f"  https://{host}.{tld}:443{path}  ",
+    ]
+    for rendering in renderings:
+        assert TYPES[K.URL].clean(rendering) == expected, rendering
+
+
 def test_exact_types_compare_by_equality() -> None:
-    for kind in (K.EMAIL, K.PHONE, K.PLATFORM_USER_ID, K.DEVICE_ID, K.PROFILE_URL, K.GROUP):
+    for kind in (K.EMAIL, K.PHONE, K.PLATFORM_USER_ID, K.DEVICE_ID, K.PROFILE_URL, K.URL, K.GROUP):
         assert TYPES[kind].compare("a", "a") == 1.0
         assert TYPES[kind].compare("a", "b") == 0.0
 

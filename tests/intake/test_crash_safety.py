@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from suraksha.config import Settings
 from suraksha.intake.models import Tip
 from suraksha.storage.base import Base
+from suraksha.storage.session import reading
 from suraksha.synthetic.tips import write_corpus
 from suraksha.workspace import open_engine
 
@@ -61,8 +62,9 @@ def ingest_process(settings: Settings, corpus: Path) -> subprocess.Popen[bytes]:
 
 
 def tip_count(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Tip)).scalar_one()
+    # A reader that never waits for the writer (on SQLite, a deferred WAL snapshot).
+    with reading(engine) as session:
+        return session.execute(select(func.count()).select_from(Tip)).scalar_one()
 
 
 @pytest.mark.slow

@@ -258,3 +258,37 @@ def test_tips_inside_an_archive_go_in_and_refused_members_are_quarantined(
     with transaction(db) as session:
         origins = sorted(session.scalars(select(TipVersion.origin)))
     assert origins == [f"{delivery}!/batch/{tip.name}" for tip in tips]
+
+
+def test_victims_and_accounts_hanging_off_them_are_restricted(db: Engine, tmp_path: Path) -> None:
+    unit = tmp_path / "800000040"
+    unit.mkdir()
+    (unit / "report.xml").write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<report>
+  <incidentSummary>
+    <incidentType>Online Enticement of Children for Sexual Acts</incidentType>
+    <incidentDateTime>2026-07-01T10:00:00Z</incidentDateTime>
+  </incidentSummary>
+  <reporter><reportingPerson><email>cybertip-reports@platform.example</email></reportingPerson></reporter>
+  <personOrUserReported><espIdentifier>1001</espIdentifier><espService>Instagram</espService></personOrUserReported>
+  <victim>
+    <victimPerson><firstName>Synthetic</firstName><lastName>Child</lastName><age>13</age></victimPerson>
+    <espIdentifier>2002</espIdentifier><espService>Instagram</espService>
+    <associatedAccount type="Parent/Guardian"><espIdentifier>3003</espIdentifier></associatedAccount>
+  </victim>
+</report>
+""",
+        encoding="utf-8",
+    )
+    result = ingest(db, plan([unit]))
+    assert (result.added, result.quarantined) == (1, [])
+    with transaction(db) as session:
+        accounts = session.execute(
+            select(Account.role, Account.relation, Account.restricted).order_by(Account.position)
+        ).all()
+    assert [tuple(row) for row in accounts] == [
+        ("reported", None, False),
+        ("victim", None, True),
+        ("associated", "Parent/Guardian", True),
+    ]

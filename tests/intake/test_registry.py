@@ -20,7 +20,12 @@ from suraksha.intake.formats.ncmec_xml import NcmecXmlFormat
 from suraksha.intake.registry import FORMATS, detect, format_named
 
 # Modules in formats/ that are infrastructure, not formats.
-NOT_FORMATS = {"interface", "instants", "xml_safety"}
+NOT_FORMATS = {"interface", "instants", "xml_safety", "handoff_mapping", "spreadsheets"}
+# The ESP XML format's parts: vocabulary, reader, and the people, incidents and files it reads;
+# the JSON format's typed value reader.
+NOT_FORMATS |= {
+    f"ncmec_xml_{part}" for part in ("vocabulary", "reader", "people", "incidents", "files")
+} | {"cybertip_json_values"}
 
 
 def _format_modules() -> list[str]:

@@ -15,7 +15,7 @@ from suraksha.intake.pipeline import count_units, ingest, plan
 from suraksha.intake.tips import counts, rematch_files
 from suraksha.intel.assessment import assess_all
 from suraksha.intel.briefing import subject_briefs
-from suraksha.storage.session import transaction
+from suraksha.storage.session import reading, transaction
 from suraksha.synthetic.evaluation import load_truth, pairwise_score
 from suraksha.synthetic.tips import count_reports, write_corpus
 from suraksha.workspace import open_engine
@@ -78,7 +78,7 @@ def demo(
         f"{summary.json_reports:,} JSON) about {summary.persons:,} synthetic persons → {corpus}"
     )
     print_result(result)
-    with transaction(db) as session:
+    with reading(db) as session:
         totals = counts(session)
         briefs = subject_briefs(session)
     score = pairwise_score((b.report_ids for b in briefs), load_truth(corpus))

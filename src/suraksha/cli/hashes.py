@@ -11,7 +11,7 @@ from suraksha.cli.console import console, engine, errors, progress
 from suraksha.hashing.banks import BankKind, import_list, list_banks
 from suraksha.hashing.registry import FORMATS
 from suraksha.intake.tips import rematch_files
-from suraksha.storage.session import transaction
+from suraksha.storage.session import reading, transaction
 
 hashes_app = typer.Typer(help="Hash banks: import lists, list banks.", no_args_is_help=True)
 _FORMATS = ", ".join(["auto", *(f.name for f in FORMATS)])
@@ -69,7 +69,7 @@ def list_command() -> None:
 
     Example: `suraksha hashes list`
     """
-    with transaction(engine()) as session:
+    with reading(engine()) as session:
         banks = list_banks(session)
     table = Table("bank", "kind", "version", "entries", "category scheme", "PDQ threshold")
     for summary in banks:

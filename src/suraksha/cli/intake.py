@@ -14,7 +14,7 @@ from suraksha.cli.console import ExitCode, console, engine, errors, progress, se
 from suraksha.intake.pipeline import DEFAULT_BATCH, IngestResult, count_units, ingest, plan
 from suraksha.intake.quarantine import quarantine_records
 from suraksha.intake.registry import FORMATS
-from suraksha.storage.session import transaction
+from suraksha.storage.session import reading
 
 _FORMAT_HELP = "Force a format instead of detecting it: " + ", ".join(f.name for f in FORMATS) + "."
 
@@ -127,7 +127,7 @@ def quarantine_command(
 
     Example: `suraksha intake quarantine --format jsonl`
     """
-    with transaction(engine()) as session:
+    with reading(engine()) as session:
         records = quarantine_records(session, include_resolved=include_resolved)
     if output is ListFormat.JSONL:
         for record in records:

@@ -14,7 +14,7 @@ from suraksha.cli.console import console, engine, progress
 from suraksha.identity.linker import resolve
 from suraksha.intel.assessment import assess_all
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
-from suraksha.storage.session import transaction
+from suraksha.storage.session import reading, transaction
 
 
 class OutputFormat(StrEnum):
@@ -69,7 +69,7 @@ def subjects_command(
 
     Example: `suraksha subjects --district ERNAKULAM --limit 20 --format jsonl`
     """
-    with transaction(engine()) as session:
+    with reading(engine()) as session:
         briefs = subject_briefs(session, district=district, limit=limit)
     if output is OutputFormat.JSONL:
         for brief in briefs:
@@ -90,7 +90,7 @@ def subject_command(
 
     Example: `suraksha subject subject-0a1b2c3d4e5f60718293`
     """
-    with transaction(engine()) as session:
+    with reading(engine()) as session:
         dossier = subject_dossier(session, subject_id)
     brief = dossier.brief
     console.rule(f"[bold]{brief.subject_id}[/]  priority {brief.priority:g}")

@@ -14,6 +14,7 @@ number" means.
      ├── DisplayNameType         weak        "raju kochi"
      ├── DateOfBirthType         weak        "1998-05-17"
      ├── ProfileUrlType          weak        "https://instagram.com/raju_kochi"
+     ├── UrlType                 weak        "https://example.in/share/abc"
      └── GroupType               weak        "whatsapp:120363025@g.us"
 
 `matchable` types are the ones where equal cleaned values are strong evidence that two accounts are
@@ -60,6 +61,7 @@ __all__ = [
     "PlatformUserIdType",
     "ProfileUrlType",
     "ScreenNameType",
+    "UrlType",
     "clean_identifier",
     "normalise_service",
 ]
@@ -413,6 +415,25 @@ class ProfileUrlType(IdentifierType):
         return clean_profile_url(raw)
 
 
+class UrlType(IdentifierType):
+    """A URL involved in an incident (the web page, a shared link), cleaned like a profile URL.
+
+    Not matchable: a page or a link names content, not a person, and many unrelated people visit or
+    share the same one. A pivot, because the same page across tips is how investigators find the
+    other reports about one piece of content or one site.
+    """
+
+    kind = IdentifierKind.URL
+    matchable = False
+    pivot = True
+
+    def clean(
+        self, raw: str, *, service: str | None = None, qualifier: str | None = None
+    ) -> str | None:
+        """`https://<host>[:port]<path>[?query]`; see `suraksha.identity.urls.clean_profile_url`."""
+        return clean_profile_url(raw)
+
+
 _REGISTRY: tuple[IdentifierType, ...] = (
     EmailType(),
     PhoneType(),
@@ -423,6 +444,7 @@ _REGISTRY: tuple[IdentifierType, ...] = (
     NameType(),
     DateOfBirthType(),
     ProfileUrlType(),
+    UrlType(),
     GroupType(),
 )
 

@@ -138,7 +138,7 @@ def tip_rows(
                 "tip_id": tip_id,
                 "position": position,
                 "role": account.role.value,
-                "restricted": account.role is AccountRole.VICTIM,
+                "restricted": _restricted(record, position),
                 "relation": account.relation,
                 "parent_account_id": (
                     account_ids[parent] if parent is not None and 0 <= parent < position else None
@@ -202,6 +202,20 @@ def tip_rows(
             rows.ip_events.append(_ip_event(data.ip_event, owner))
         rows.identifiers += [_identifier(ident, owner) for ident in data.devices]
     return rows
+
+
+def _restricted(record: TipRecord, position: int) -> bool:
+    """Victims are restricted (POCSO s.23), and so is every account hanging off a victim's (a
+    parent's or guardian's account names the child as surely as the child's own)."""
+    seen: set[int] = set()
+    current: int | None = position
+    while current is not None and current not in seen and 0 <= current < len(record.accounts):
+        seen.add(current)
+        account = record.accounts[current]
+        if account.role is AccountRole.VICTIM:
+            return True
+        current = account.associated_with if account.role is AccountRole.ASSOCIATED else None
+    return False
 
 
 _OWNERS = ("account_id", "incident_id", "file_id")

@@ -1,8 +1,9 @@
 """Creating engines: the only module that knows which database dialect is in use.
 
 SQLite (the embedded default for one analyst) is opened in WAL mode with foreign keys enforced, and
-every transaction starts with `BEGIN IMMEDIATE` so that two writers queue instead of failing halfway
-with "database is locked" (the pattern datasette uses for its write connection). PostgreSQL (a unit's
+every writing transaction starts with `BEGIN IMMEDIATE` so that two writers queue instead of failing
+halfway with "database is locked" (the pattern datasette uses for its write connection); reading
+transactions start deferred and never wait for a writer. PostgreSQL (a unit's
 production database) is used through psycopg 3 with its own transactional semantics.
 """
 
@@ -18,6 +19,7 @@ from suraksha.config import Settings
 from suraksha.errors import ConfigurationError
 
 SQLITE_BUSY_TIMEOUT_S = 30
+READ_ONLY_OPTION = "suraksha_read_only"
 
 
 def create_engine_for(settings: Settings) -> Engine:
@@ -53,7 +55,12 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (see `storage.session.reading`) take a deferred snapshot: in WAL mode they never
+        # wait for a writer, so an analyst can browse while an ingest runs.
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

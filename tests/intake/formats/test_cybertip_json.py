@@ -22,6 +22,7 @@ from suraksha.intake.records import (
     IdentifierKind,
     IdentifierRecord,
     IpEventRecord,
+    KeptElement,
     ParsedTip,
     TipRecord,
 )
@@ -157,11 +158,8 @@ EXPECTED_TIP = TipRecord(
             original_file_name="IMG_20250314_181955.jpg",
             hashes={"md5": "0b9c8fafe76761779cafa0e706952f84"},
             classification="B2",
-            annotations=[
-                "uploadSurface=direct message",
-                "Possible Self-Production",
-                "Generative AI",
-            ],
+            annotations=["Possible Self-Production", "Generative AI"],
+            exif=[("ESP", "uploadSurface", "direct message")],
             viewed_by_esp=True,
             ip_event=IpEventRecord(
                 address="117.204.18.77",
@@ -173,6 +171,7 @@ EXPECTED_TIP = TipRecord(
             ),
         )
     ],
+    details={"additionalInformations": ["Escalated by the platform."]},
 )
 
 
@@ -188,6 +187,108 @@ def test_full_report_maps_to_expected_record(json_unit: Path) -> None:
             "'2025-03-14 18:20:10' has no time zone, so the instant is unknown; the text is kept.",
         )
     ]
+
+
+def test_free_text_and_newer_keys_of_section_2_land_in_the_record(
+    report_json: dict[str, Any],
+) -> None:
+    info = report_json["reportedInformation"]
+    info["incidentDetails"] = {"chat": {"room": "kochi-friends-7781"}, "messages": 14}
+    person = info["reportedPeople"]["reportedPersons"][0]
+    person["additionalInformations"] = [{"value": "Device IMEI 356938035643809"}, "Group grp-7781"]
+    person["sourceInformation"]["sourceCaptures"].append(
+        {"captureType": "URL", "value": "https://paste.example/raw/Kx81bQ", "dateTime": None}
+    )
+    recipient = info["intendedRecipients"]["intendedRecipients"][0]
+    recipient["additionalInformations"] = [{"value": "Told a parent."}]
+    upload = info["uploadedFiles"]["uploadedFiles"][0]
+    upload["espMetadata"]["metadatas"] += [
+        {"name": "SHA1", "value": "07995DCE7541DE6CB32E282952FB8FD291F4D347"},
+        {"name": "File Size", "value": "48213"},
+    ]
+    upload["sourceInformation"]["sourceCaptures"].append(
+        {"captureType": "URL", "value": "https://cdn.chatkaro.example/m/9a3c6e1f0b"}
+    )
+    upload["additionalInformations"] = [{"value": "Sent in a direct message."}]
+    report_json["additionalInformations"] = [{"value": "Top-level note."}]
+
+    parsed = parse(report_json)
+
+    tip = parsed.tip
+    assert (parsed.warnings[1:], tip.kept) == ([], [])  # [0]: the zoneless capture time
+    assert tip.details == {
+        "additionalInformations": ["Escalated by the platform.", "Top-level note."],
+        "incidentDetails": {"chat": {"room": "kochi-friends-7781"}, "messages": 14},
+    }
+    reported, recipient_account = tip.accounts
+    assert reported.details == {
+        "additionalInformations": ["Device IMEI 356938035643809", "Group grp-7781"]
+    }
+    assert reported.identifiers[-1] == IdentifierRecord(
+        IdentifierKind.URL,
+        "https://paste.example/raw/Kx81bQ",
+        f"{PERSON}.sourceInformation.sourceCaptures[3].value",
+    )
+    assert recipient_account.details == {"additionalInformations": ["Told a parent."]}
+    [record] = tip.files
+    assert record.hashes == {
+        "md5": "0b9c8fafe76761779cafa0e706952f84",
+        "sha1": "07995dce7541de6cb32e282952fb8fd291f4d347",
+    }
+    assert record.exif == [
+        ("ESP", "uploadSurface", "direct message"),
+        ("ESP", "SHA1", "07995DCE7541DE6CB32E282952FB8FD291F4D347"),
+        ("ESP", "File Size", "48213"),
+    ]
+    assert record.details == {
+        "sourceCaptures": [
+            {"captureType": "URL", "value": "https://cdn.chatkaro.example/m/9a3c6e1f0b"}
+        ],
+        "additionalInformations": ["Sent in a direct message."],
+    }
+
+
+def test_metadata_hash_that_contradicts_the_verification_hash_warns(
+    report_json: dict[str, Any],
+) -> None:
+    upload = report_json["reportedInformation"]["uploadedFiles"]["uploadedFiles"][0]
+    upload["espMetadata"]["metadatas"] = [
+        {"name": "md5", "value": "ffffffffffffffffffffffffffffffff"},
+        {"value": "no name"},
+    ]
+
+    parsed = parse(report_json)
+
+    assert parsed.tip.files[0].hashes == {"md5": "0b9c8fafe76761779cafa0e706952f84"}
+    assert parsed.tip.files[0].exif == [("ESP", "md5", "ffffffffffffffffffffffffffffffff")]
+    assert [w.path for w in parsed.warnings][1:] == [
+        f"{UPLOAD}.espMetadata.metadatas[0]",
+        f"{UPLOAD}.espMetadata.metadatas[1]",
+    ]
+    assert parsed.tip.kept == [
+        KeptElement(f"{UPLOAD}.espMetadata.metadatas[1]", '{"value": "no name"}')
+    ]
+
+
+def test_a_second_incident_details_is_kept(report_json: dict[str, Any]) -> None:
+    report_json["reportedInformation"]["incidentDetails"] = "chat"
+    report_json["incidentDetails"] = "web page"
+
+    parsed = parse(report_json)
+
+    assert parsed.tip.details["incidentDetails"] == "chat"
+    assert parsed.tip.kept == [KeptElement("$.incidentDetails", '"web page"')]
+
+
+def test_the_synthetic_corpus_reads_without_a_warning(synthetic_corpus: Path) -> None:
+    # The generator writes only section 2 keys, so any warning here is a mapping gap.
+    units = sorted(path for path in synthetic_corpus.iterdir() if FORMAT.claims(path))
+    parsed = [FORMAT.parse(FORMAT.load(unit)) for unit in units]
+
+    assert len(units) > 20
+    assert [w for p in parsed for w in p.warnings] == []
+    assert [k for p in parsed for k in p.tip.kept] == []
+    assert all(f.exif for p in parsed for f in p.tip.files)
 
 
 def test_sections_at_the_top_level_are_read_too(report_json: dict[str, Any]) -> None:
@@ -253,6 +354,7 @@ def test_unknown_keys_warn_with_their_path(
     parsed = parse(report_json)
 
     assert [w.path for w in parsed.warnings if "Unknown key" in w.message] == [expected_path]
+    assert parsed.tip.kept == [KeptElement(expected_path, '{"anything": [1, 2]}')]
 
 
 def test_odd_key_names_get_bracketed_paths(report_json: dict[str, Any]) -> None:
@@ -298,12 +400,13 @@ def test_wrong_type_is_a_warning_naming_the_path(report_json: dict[str, Any]) ->
 
     parsed = parse(report_json)
 
-    assert (f"{PERSON}.emails", "Expected an object, found text; it was not read.") in [
+    assert (f"{PERSON}.emails", "Expected an object, found text; it is kept verbatim.") in [
         (w.path, w.message) for w in parsed.warnings
     ]
+    assert parsed.tip.kept == [KeptElement(f"{PERSON}.emails", '"x@y.in"')]
 
 
-def test_values_read_past_with_warnings(report_json: dict[str, Any]) -> None:
+def test_values_read_past_are_kept_with_warnings(report_json: dict[str, Any]) -> None:
     person = report_json["reportedInformation"]["reportedPeople"]["reportedPersons"][0]
     person["approximateAge"] = 400
     person["emails"]["emails"][0]["verified"] = "sometimes"
@@ -322,17 +425,25 @@ def test_values_read_past_with_warnings(report_json: dict[str, Any]) -> None:
     assert (account.ip_events[0].port, account.ip_events[0].at) == (None, None)
     assert account.ip_events[0].at_text == "yesterday"
     assert parsed.tip.files[0].hashes == {}
-    assert {w.path for w in parsed.warnings} >= {
+    assert parsed.tip.files[0].details == {"sourceCaptures": [{"captureType": "URL", "value": "x"}]}
+    assert {w.path for w in parsed.warnings} == {
         f"{PERSON}.approximateAge",
         f"{PERSON}.emails.emails[0].verified",
         f"{PERSON}.sourceInformation.sourceCaptures[0].port",
         f"{PERSON}.sourceInformation.sourceCaptures[0].dateTime",
+        f"{PERSON}.sourceInformation.sourceCaptures[2].dateTime",  # no zone, in the sample
         f"{UPLOAD}.verificationHash",
-        f"{UPLOAD}.sourceInformation.sourceCaptures[1]",
     }
+    # The capture time stays in IpEventRecord.at_text, so only the rest is kept.
+    assert parsed.tip.kept == [
+        KeptElement(f"{PERSON}.approximateAge", "400"),
+        KeptElement(f"{PERSON}.emails.emails[0].verified", '"sometimes"'),
+        KeptElement(f"{PERSON}.sourceInformation.sourceCaptures[0].port", "70000"),
+        KeptElement(f"{UPLOAD}.verificationHash", '"not-an-md5"'),
+    ]
 
 
-def test_unmapped_capture_type_warns(report_json: dict[str, Any]) -> None:
+def test_unmapped_capture_type_is_kept(report_json: dict[str, Any]) -> None:
     person = report_json["reportedInformation"]["reportedPeople"]["reportedPersons"][0]
     person["sourceInformation"]["sourceCaptures"][1]["captureType"] = "Hashtag"
 
@@ -340,20 +451,39 @@ def test_unmapped_capture_type_warns(report_json: dict[str, Any]) -> None:
 
     assert (f"{PERSON}.sourceInformation.sourceCaptures[1]") in [w.path for w in parsed.warnings]
     assert IdentifierKind.PROFILE_URL not in {i.kind for i in parsed.tip.accounts[0].identifiers}
+    assert parsed.tip.kept == [
+        KeptElement(
+            f"{PERSON}.sourceInformation.sourceCaptures[1]",
+            '{"captureType": "Hashtag", "value": "https://chatkaro.example/u/arjun_m_84"}',
+        )
+    ]
 
 
-def test_only_the_first_ip_capture_of_a_file_is_read(report_json: dict[str, Any]) -> None:
+def test_a_second_ip_capture_of_a_file_goes_to_its_details(report_json: dict[str, Any]) -> None:
     upload = report_json["reportedInformation"]["uploadedFiles"]["uploadedFiles"][0]
     captures = upload["sourceInformation"]["sourceCaptures"]
-    captures.append({**captures[0], "value": "117.204.18.78"})
+    captures.append({**captures[0], "value": "117.204.18.78", "port": None})
     report_json["reportedInformation"]["uploadedFiles"]["uploadedFiles"].append("not a file")
 
     parsed = parse(report_json)
 
-    assert parsed.tip.files == EXPECTED_TIP.files
+    assert parsed.tip.files[0].ip_event == EXPECTED_TIP.files[0].ip_event
+    assert parsed.tip.files[0].details == {
+        "sourceCaptures": [
+            {
+                "captureType": "IP Address",
+                "value": "117.204.18.78",
+                "dateTime": "2025-03-14T12:50:01Z",
+                "eventName": "Upload",
+            }
+        ]
+    }
     assert [w.path for w in parsed.warnings][-2:] == [
         f"{UPLOAD}.sourceInformation.sourceCaptures[1]",
         f"{INFO}.uploadedFiles.uploadedFiles[1]",
+    ]
+    assert parsed.tip.kept == [
+        KeptElement(f"{INFO}.uploadedFiles.uploadedFiles[1]", '"not a file"')
     ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from importlib.resources import files as package_files
 from pathlib import Path
 from typing import TypeAlias
 
@@ -15,7 +14,8 @@ from lxml import etree
 
 from suraksha.errors import FormatError, HostileInputError
 from suraksha.intake.formats.interface import TipDocument
-from suraksha.intake.formats.ncmec_xml import VOCABULARY, Handling, NcmecXmlFormat
+from suraksha.intake.formats.ncmec_xml import NcmecXmlFormat
+from suraksha.intake.formats.ncmec_xml_vocabulary import VOCABULARY
 from suraksha.intake.formats.xml_safety import parse_xml
 from suraksha.intake.records import (
     AccountRecord,
@@ -24,7 +24,9 @@ from suraksha.intake.records import (
     FileRecordData,
     IdentifierKind,
     IdentifierRecord,
+    IncidentDetailRecord,
     IpEventRecord,
+    KeptElement,
     ParsedTip,
     TipRecord,
 )
@@ -141,6 +143,11 @@ EXPECTED_REPORTED = AccountRecord(
     age=34,
     estimated_location={"city": "Kochi", "region": "KL", "countryCode": "IN"},
     prior_reports=["88012345"],
+    details={
+        "deviceEvents": [{"path": f"{REPORTED}/deviceId[1]", "eventName": "Login"}],
+        "estimatedLocation": {"verified": False},
+        "additionalInfo": ["Account disabled after review."],
+    },
 )
 
 EXPECTED_RECIPIENT = AccountRecord(
@@ -169,6 +176,7 @@ EXPECTED_VICTIM = AccountRecord(
     path="report.xml:/report/victim[1]",
     identifiers=[_id(IdentifierKind.NAME, "Meera", "report.xml:/report/victim[1]/victimPerson")],
     age=13,
+    details={"schoolName": "Synthetic Public School"},
 )
 
 EXPECTED_FILES = [
@@ -195,6 +203,13 @@ EXPECTED_FILES = [
             at_text="2025-03-14T12:50:01Z",
             event="Upload",
         ),
+        exif=[("EXIF", "Make", "Synthetic")],
+        details={
+            "locationOfFile": "https://cdn.chatkaro.example/m/9a3c6e1f0b",
+            "exifViewedByEsp": False,
+            "fileRelevance": "Reported",
+            "additionalInfo": ["Sent in a direct message."],
+        },
     ),
     FileRecordData(
         file_id="c71d02aa5e",
@@ -220,6 +235,25 @@ EXPECTED_TIP = TipRecord(
     escalated=True,
     accounts=[EXPECTED_REPORTED, EXPECTED_RECIPIENT, EXPECTED_VICTIM],
     files=EXPECTED_FILES,
+    incidents=[
+        IncidentDetailRecord(
+            kind="chatImIncident",
+            path="report.xml:/report/internetDetails[1]/chatImIncident",
+            values={"chatClient": "ChatKaro"},
+        )
+    ],
+    reporter={
+        "reportingPerson": {
+            "firstName": "Trust",
+            "lastName": "Safety",
+            "phone": [{"value": "+91 80 4000 1234"}],
+            "email": [{"value": "safety-desk@chatkaro.example"}],
+        }
+    },
+    details={
+        "escalateToHighPriority": "Adult asked a 13-year-old to meet in Kochi.",
+        "incidentDateTimeDescription": "Time of the last message.",
+    },
 )
 
 
@@ -234,12 +268,104 @@ def test_full_unit_maps_to_expected_record(xml_unit: Path) -> None:
     assert parsed.tip.files == EXPECTED_FILES
     assert parsed.tip == EXPECTED_TIP
     assert [(w.path, w.message.split(";")[0]) for w in parsed.warnings] == [
-        ("report.xml:/report/internetDetails[1]", "<internetDetails> is not mapped yet"),
         (
             f"{REPORTED}/ipCaptureEvent[2]/dateTime",
             "<dateTime> '2025-03-14T18:20:10' has no time zone, so the instant is unknown",
         ),
     ]
+
+
+def test_complete_report_level_values(complete_tip: ParsedTip) -> None:
+    tip = complete_tip.tip
+
+    assert (complete_tip.warnings, tip.kept) == ([], [])
+    assert (tip.source, tip.source_id, tip.format_name) == ("ncmec", "90412347", "ncmec_xml")
+    assert tip.batch_reason == "VIRAL_POTENTIAL_MEME"
+    assert tip.incident_type == "Online Enticement of Children for Sexual Acts"
+    assert tip.incident_at == datetime(2025, 3, 14, 12, 52, 5, tzinfo=UTC)
+    assert tip.reporting_platform == "ChatKaro Messenger"
+    assert tip.escalated is True
+    assert tip.annotations == [
+        "sextortion",
+        "csamSolicitation",
+        "minorToMinorInteraction",
+        "spam",
+        "sadisticOnlineExploitation",
+    ]
+    assert tip.details == {
+        "escalateToHighPriority": "Adult arranged to meet a 13-year-old in Kochi.",
+        "incidentDateTimeDescription": "Time of the last message.",
+        "additionalInfo": ["Prepared from a user complaint."],
+    }
+
+
+def test_reporter_is_kept_as_plain_values(complete_tip: ParsedTip) -> None:
+    assert complete_tip.tip.reporter == {
+        "reportingPerson": {
+            "firstName": "Trust",
+            "lastName": "Safety",
+            "phone": [{"value": "+91 80 4000 1234 ext. 204", "type": "Business"}],
+            "email": [
+                {"value": "safety-desk@chatkaro.example", "type": "Business", "verified": True}
+            ],
+        },
+        "contactPerson": {
+            "firstName": "Law Enforcement Response",
+            "lastName": "ChatKaro",
+            "phone": [{"value": "+1 650 555 0100", "type": "Business"}],
+            "email": [{"value": "lers@chatkaro.example", "type": "Work"}],
+            "address": [
+                {
+                    "street": "1 Synthetic Way",
+                    "city": "Menlo Park",
+                    "state": "CA",
+                    "postal_code": "94025",
+                    "country": "US",
+                    "kind": "Business",
+                }
+            ],
+        },
+        "companyTemplate": "ChatKaro reports content that breaks its child safety policy.",
+        "termsOfService": "https://chatkaro.example/terms",
+        "legalURL": "https://chatkaro.example/legal/law-enforcement",
+    }
+
+
+def test_law_enforcement_is_kept_as_plain_values(complete_tip: ParsedTip) -> None:
+    assert complete_tip.tip.law_enforcement == {
+        "agencyName": "Kerala Police Cyberdome",
+        "caseNumber": "CD-2025-0412",
+        "officerContact": {
+            "firstName": "Anitha",
+            "lastName": "Pillai",
+            "phone": [{"value": "+91 471 272 1547", "type": "Work"}],
+            "email": [{"value": "cyberdome.officer@police.example", "type": "Work"}],
+            "address": [
+                {
+                    "street": "Technopark Phase III",
+                    "city": "Thiruvananthapuram",
+                    "state": "Kerala",
+                    "postal_code": "695583",
+                    "country": "IN",
+                    "kind": "Business",
+                }
+            ],
+        },
+        "reportedToLe": True,
+        "servedLegalProcessDomestic": False,
+        "servedLegalProcessInternational": {"value": True, "fleaCountry": "IN"},
+    }
+
+
+def test_officer_and_reporter_never_become_identifiers(complete_tip: ParsedTip) -> None:
+    raws = {
+        identifier.raw
+        for account in complete_tip.tip.accounts
+        for identifier in account.identifiers
+    }
+    raws |= {i.raw for incident in complete_tip.tip.incidents for i in incident.identifiers}
+
+    assert not {raw for raw in raws if "safety-desk" in raw or "police" in raw or "lers@" in raw}
 
 
 def test_reporter_contacts_never_become_identifiers(report_xml: str) -> None:
@@ -252,22 +378,62 @@ def test_reporter_contacts_never_become_identifiers(report_xml: str) -> None:
     assert all("/reporter" not in warning.path for warning in parsed.warnings)
 
 
-def test_every_locator_resolves_to_its_element(xml_unit: Path) -> None:
-    document = FORMAT.load(xml_unit)
+def _locators(tip: TipRecord) -> list[str]:
+    paths = [account.path for account in tip.accounts]
+    holders: list[AccountRecord | IncidentDetailRecord] = [*tip.accounts, *tip.incidents]
+    for holder in holders:
+        paths += [item.path for item in holder.identifiers]
+        paths += [item.path for item in holder.ip_events]
+        paths += [item.path for item in holder.addresses]
+    paths += [incident.path for incident in tip.incidents]
+    paths += [record.path for record in tip.files]
+    paths += [record.ip_event.path for record in tip.files if record.ip_event]
+    paths += [device.path for record in tip.files for device in record.devices]
+    paths += [kept.path for kept in tip.kept]
+    return paths
+
+
+def test_every_locator_resolves_to_its_element(
+    tmp_path: Path, xml_unit: Path, complete_documents: tuple[str, dict[str, str]]
+) -> None:
+    report, files = complete_documents
+    complete = _write_unit(tmp_path / "complete", report, files, number="90412347")
+    for unit in (xml_unit, complete):
+        _assert_locators_resolve(unit)
+
+
+def _write_unit(where: Path, report: str, files: dict[str, str], number: str) -> Path:
+    """Lay out a report folder on disk."""
+    unit = where / number
+    (unit / "files").mkdir(parents=True)
+    (unit / "report.xml").write_text(report, encoding="utf-8")
+    for name, text in files.items():
+        (unit / "files" / name).write_text(text, encoding="utf-8")
+    return unit
+
+
+def _assert_locators_resolve(unit: Path) -> None:
+    document = FORMAT.load(unit)
     trees = {name: parse_xml(data, name).getroottree() for name, data in document.parts}
-    parsed = FORMAT.parse(document)
-    paths = [account.path for account in parsed.tip.accounts]
-    for account in parsed.tip.accounts:
-        paths += [item.path for item in account.identifiers]
-        paths += [item.path for item in account.ip_events]
-        paths += [item.path for item in account.addresses]
-    paths += [record.path for record in parsed.tip.files]
-    paths += [record.ip_event.path for record in parsed.tip.files if record.ip_event]
+    paths = _locators(FORMAT.parse(document).tip)
+    assert len(paths) > 10
 
     for path in paths:
         part, _, xpath = path.partition(":")
         found = trees[part].xpath(xpath)
         assert isinstance(found, list) and len(found) == 1, path
+
+
+def test_the_synthetic_corpus_reads_without_a_warning(synthetic_corpus: Path) -> None:
+    # The generator writes only schema elements, so any warning here is a mapping gap.
+    units = sorted(path for path in synthetic_corpus.iterdir() if FORMAT.claims(path))
+    parsed = [FORMAT.parse(FORMAT.load(unit)) for unit in units]
+
+    assert len(units) > 20
+    assert [w for p in parsed for w in p.warnings] == []
+    assert [k for p in parsed for k in p.tip.kept] == []
+    assert any(a.role is AccountRole.ASSOCIATED for p in parsed for a in p.tip.accounts)
+    assert all(p.tip.incidents and p.tip.reporter for p in parsed)
 
 
 def test_minimal_report(minimal_report_xml: str) -> None:
@@ -280,6 +446,7 @@ def test_minimal_report(minimal_report_xml: str) -> None:
         format_name="ncmec_xml",
         incident_type="Child Sexual Molestation",
         incident_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+        reporter={"reportingPerson": {"email": [{"value": "desk@platform.example"}]}},
         accounts=[
             AccountRecord(
                 role=AccountRole.REPORTED,
@@ -304,81 +471,7 @@ def test_namespaced_document_is_read_by_local_names(minimal_report_xml: str) -> 
     assert parse(namespaced).tip.accounts[0].identifiers[0].raw == "42"
 
 
-# -- the schema vocabulary --------------------------------------------------------------------------
-
-XS = "{http://www.w3.org/2001/XMLSchema}"
-# Format context → where its children are declared in the XSD: ("element" | "type", name).
-SCHEMA_CONTEXTS = {
-    "report": ("element", "report"),
-    "incidentSummary": ("element", "incidentSummary"),
-    "personOrUserReported": ("element", "personOrUserReported"),
-    "intendedRecipient": ("element", "intendedRecipient"),
-    "victim": ("element", "victim"),
-    "person": ("type", "person"),
-    "address": ("type", "address"),
-    "ipCaptureEvent": ("type", "ipCaptureEvent"),
-    "deviceId": ("type", "deviceId"),
-    "estimatedLocation": ("type", "estimatedLocation"),
-    "fileDetails": ("element", "fileDetails"),
-}
-
-
-def _schema() -> etree._Element:
-    xsd = package_files("suraksha.intake.formats") / "schemas" / "cyber_tipline.xsd"
-    return parse_xml(xsd.read_bytes(), "cyber_tipline.xsd")
-
-
-def _declared_children(schema: etree._Element, kind: str, name: str) -> set[str]:
-    """Names of the elements a schema element or complex type allows as children."""
-    if kind == "element":
-        declaration = schema.find(f"{XS}element[@name='{name}']")
-        assert declaration is not None, name
-        complex_type = declaration.find(f"{XS}complexType")
-    else:
-        complex_type = schema.find(f"{XS}complexType[@name='{name}']")
-    assert complex_type is not None, name
-
-    def particles(node: etree._Element) -> set[str]:
-        names: set[str] = set()
-        for child in node:
-            if child.tag == f"{XS}element":
-                names.add(child.get("name") or child.get("ref") or "")
-            elif child.tag in {f"{XS}sequence", f"{XS}choice", f"{XS}all"}:
-                names |= particles(child)
-        return names
-
-    return particles(complex_type)
-
-
-def test_schema_contexts_cover_the_vocabulary() -> None:
-    assert set(SCHEMA_CONTEXTS) == set(VOCABULARY)
-
-
-@pytest.mark.parametrize("context", sorted(SCHEMA_CONTEXTS))
-def test_vocabulary_matches_schema(context: str) -> None:
-    # Every element the schema allows here is consciously handled (mapped, skipped with a reason,
-    # or warned about), and the vocabulary names nothing the schema does not have.
-    kind, name = SCHEMA_CONTEXTS[context]
-
-    assert set(VOCABULARY[context]) == _declared_children(_schema(), kind, name)
-
-
-def test_every_mapped_element_occurs_in_the_full_sample(
-    report_xml: str, file_xml: tuple[str, str]
-) -> None:
-    # With the expected-values test this proves each mapped element really lands in the record.
-    present = set()
-    for text in (report_xml, *file_xml):
-        present |= {str(element.tag) for element in parse_xml(text.encode(), "sample").iter()}
-    mapped = {
-        name
-        for context, names in VOCABULARY.items()
-        if context not in {"intendedRecipient", "victim"}
-        for name, handling in names.items()
-        if handling is Handling.MAPPED
-    }
-
-    assert mapped - present == set()
+# -- elements newer than the schema: kept verbatim, with a warning ---------------------------------
 
 
 @pytest.mark.parametrize(
@@ -386,6 +479,10 @@ def test_every_mapped_element_occurs_in_the_full_sample(
     [
         ("<internetDetails>", "report.xml:/report/newerThing"),
         ("<incidentDateTime>", "report.xml:/report/incidentSummary/newerThing"),
+        ("<chatClient>", "report.xml:/report/internetDetails[1]/chatImIncident/newerThing"),
+        ("<chatImIncident>", "report.xml:/report/internetDetails[1]/newerThing"),
+        ("<reportingPerson>", "report.xml:/report/reporter/newerThing"),
+        ("<firstName>Trust", "report.xml:/report/reporter/reportingPerson/newerThing"),
         ("<espService>", f"{REPORTED}/newerThing"),
         ("<firstName>Arjun", f"{PERSON}/newerThing"),
         ("<city>Thiruvananthapuram", f"{PERSON}/address[1]/newerThing"),
@@ -393,56 +490,78 @@ def test_every_mapped_element_occurs_in_the_full_sample(
         ("<idType>", f"{REPORTED}/deviceId[1]/newerThing"),
         ("<region>", f"{REPORTED}/estimatedLocation/newerThing"),
         ("<schoolName>", "report.xml:/report/victim[1]/newerThing"),
+        ("Arjun M</displayName>", f"{REPORTED}/displayName[1]/newerThing"),
     ],
 )
-def test_unknown_elements_warn_with_their_path(
+def test_unknown_elements_are_kept_verbatim_with_their_path(
     report_xml: str, anchor: str, expected_path: str
 ) -> None:
     assert anchor in report_xml
-    newer = report_xml.replace(anchor, f"<newerThing>x</newerThing>{anchor}", 1)
+    newer = report_xml.replace(anchor, f'<newerThing level="2">x</newerThing>{anchor}', 1)
 
     parsed = parse(newer)
 
     unknown = [w for w in parsed.warnings if "newerThing" in w.message]
     assert [w.path for w in unknown] == [expected_path]
-    assert "Unknown element" in unknown[0].message
+    assert "kept verbatim" in unknown[0].message
+    assert parsed.tip.kept == [KeptElement(expected_path, '<newerThing level="2">x</newerThing>')]
 
 
-def test_unknown_element_in_file_details_warns(file_xml: tuple[str, str]) -> None:
+def test_an_unknown_element_is_kept_with_its_subtree() -> None:
+    report = MINIMAL_REPORT.replace(
+        "</report>",
+        "<riskAssessment><score>0.91</score><model>v3</model></riskAssessment></report>",
+    )
+
+    parsed = parse(report)
+
+    assert parsed.tip.kept == [
+        KeptElement(
+            "report.xml:/report/riskAssessment",
+            "<riskAssessment><score>0.91</score><model>v3</model></riskAssessment>",
+        )
+    ]
+    assert [w.path for w in parsed.warnings] == ["report.xml:/report/riskAssessment"]
+
+
+def test_an_unknown_element_of_a_namespaced_document_keeps_its_namespace() -> None:
+    report = MINIMAL_REPORT.replace("<report>", '<report xmlns="urn:example:esp">').replace(
+        "</report>", "<newerThing>x</newerThing></report>"
+    )
+
+    assert parse(report).tip.kept == [
+        KeptElement(
+            "report.xml:/report/newerThing", '<newerThing xmlns="urn:example:esp">x</newerThing>'
+        )
+    ]
+
+
+def test_unknown_element_in_file_details_is_kept(file_xml: tuple[str, str]) -> None:
     newer = file_xml[1].replace("<fileName>", "<aiConfidence>0.91</aiConfidence><fileName>")
 
     parsed = parse(MINIMAL_REPORT, {"f2.xml": newer})
 
     assert [w.path for w in parsed.warnings] == ["files/f2.xml:/fileDetails/aiConfidence"]
+    assert parsed.tip.kept == [
+        KeptElement("files/f2.xml:/fileDetails/aiConfidence", "<aiConfidence>0.91</aiConfidence>")
+    ]
 
 
-def test_all_schema_annotations_and_newer_ones_are_kept() -> None:
-    schema = _schema()
-    report_flags = sorted(_declared_children(schema, "type", "reportAnnotations"))
-    file_flags = sorted(_declared_children(schema, "type", "fileAnnotations"))
-    report = MINIMAL_REPORT.replace(
-        "</incidentSummary>",
-        "<reportAnnotations>"
-        + "".join(f"<{flag}>true</{flag}>" for flag in [*report_flags, "informational"])
-        + "</reportAnnotations></incidentSummary>",
-    )
-    details = (
-        f"<fileDetails><reportId>{NUMBER}</reportId><fileId>f</fileId><fileAnnotations>"
-        + "".join(f"<{flag}/>" for flag in file_flags)
-        + "</fileAnnotations></fileDetails>"
-    )
+def test_a_known_element_in_the_wrong_place_is_kept() -> None:
+    report = MINIMAL_REPORT.replace("</report>", "<fileName>x.jpg</fileName></report>")
 
-    parsed = parse(report, {"a.xml": details})
+    parsed = parse(report)
 
-    assert parsed.tip.annotations == [*report_flags, "informational"]
-    assert parsed.tip.files[0].annotations == file_flags
-    assert parsed.warnings == []
+    assert parsed.tip.kept == [
+        KeptElement("report.xml:/report/fileName", "<fileName>x.jpg</fileName>")
+    ]
+    assert "Unknown element <fileName> in <report>" in parsed.warnings[0].message
 
 
-# -- values that read past with a warning -----------------------------------------------------------
+# -- values that read past with a warning, their elements kept --------------------------------------
 
 
-def test_bad_values_warn_and_read_as_unknown(report_xml: str) -> None:
+def test_bad_values_warn_are_kept_and_read_as_unknown(report_xml: str) -> None:
     broken = (
         report_xml.replace("<port>50123</port>", "<port>99999</port>")
         .replace("<age>34</age>", "<age>thirty</age>")
@@ -469,6 +588,28 @@ def test_bad_values_warn_and_read_as_unknown(report_xml: str) -> None:
         "report.xml:/report/incidentSummary/incidentDateTime",
         f"{REPORTED}/priorCTReports[1]",
     }
+    assert {(k.path, k.text) for k in parsed.tip.kept} == {
+        (f"{REPORTED}/ipCaptureEvent[1]/port", "<port>99999</port>"),
+        (f"{REPORTED}/ipCaptureEvent[1]/possibleProxy", "<possibleProxy>maybe</possibleProxy>"),
+        (f"{PERSON}/age", "<age>thirty</age>"),
+        (
+            f"{PERSON}/phone[1]",
+            '<phone type="Mobile" verified="yes" countryCallingCode="+91">98470 12345</phone>',
+        ),
+        (
+            "report.xml:/report/incidentSummary/incidentDateTime",
+            "<incidentDateTime>14/03/2025 18:22</incidentDateTime>",
+        ),
+        (f"{REPORTED}/priorCTReports[1]", "<priorCTReports>CT-88012345</priorCTReports>"),
+    }
+
+
+def test_a_zoneless_capture_time_keeps_its_text_in_the_record(report_xml: str) -> None:
+    # IpEventRecord.at_text holds it, so the element itself is not kept as well.
+    parsed = parse(report_xml)
+
+    assert parsed.tip.accounts[0].ip_events[1].at_text == "2025-03-14T18:20:10"
+    assert parsed.tip.kept == []
 
 
 def test_unknown_incident_type_warns() -> None:
@@ -478,7 +619,7 @@ def test_unknown_incident_type_warns() -> None:
     assert [w.path for w in parsed.warnings] == ["report.xml:/report/incidentSummary/incidentType"]
 
 
-def test_second_single_element_warns() -> None:
+def test_second_single_element_is_kept() -> None:
     report = MINIMAL_REPORT.replace(
         "</report>",
         "<personOrUserReported><espService>A</espService><espService>B</espService>"
@@ -491,6 +632,26 @@ def test_second_single_element_warns() -> None:
     assert [w.path for w in parsed.warnings] == [
         "report.xml:/report/personOrUserReported[1]/espService[2]"
     ]
+    assert parsed.tip.kept == [
+        KeptElement(
+            "report.xml:/report/personOrUserReported[1]/espService[2]", "<espService>B</espService>"
+        )
+    ]
+
+
+def test_an_element_with_two_problems_is_kept_once() -> None:
+    report = MINIMAL_REPORT.replace(
+        "</report>",
+        "<personOrUserReported><personOrUserReportedPerson>"
+        '<email verified="often">a@example.in<sub>x</sub></email>'
+        "</personOrUserReportedPerson></personOrUserReported></report>",
+    )
+
+    parsed = parse(report)
+
+    email = f"{PERSON}/email[1]"
+    assert [w.path for w in parsed.warnings] == [f"{email}/sub", email]
+    assert [k.path for k in parsed.tip.kept] == [f"{email}/sub", email]
 
 
 def test_phone_keeps_a_number_that_already_has_its_code() -> None:
@@ -510,7 +671,7 @@ def test_phone_keeps_a_number_that_already_has_its_code() -> None:
     ]
 
 
-def test_conflicting_duplicate_hash_warns(file_xml: tuple[str, str]) -> None:
+def test_conflicting_duplicate_hash_is_kept(file_xml: tuple[str, str]) -> None:
     doubled = file_xml[1].replace(
         "</fileDetails>",
         '<originalFileHash hashType="md5">ffffffffffffffffffffffffffffffff</originalFileHash>'
@@ -522,9 +683,15 @@ def test_conflicting_duplicate_hash_warns(file_xml: tuple[str, str]) -> None:
     assert parsed.tip.files[0].hashes["md5"] == "db2d2806a75debe6f439fff2b26b7221"
     assert parsed.tip.files[0].hashes["photodna"] == "QUJDRA=="  # not hex: case kept
     assert [w.path for w in parsed.warnings] == ["files/f2.xml:/fileDetails/originalFileHash[3]"]
+    assert parsed.tip.kept == [
+        KeptElement(
+            "files/f2.xml:/fileDetails/originalFileHash[3]",
+            '<originalFileHash hashType="md5">ffffffffffffffffffffffffffffffff</originalFileHash>',
+        )
+    ]
 
 
-def test_device_without_value_warns() -> None:
+def test_device_without_value_is_kept() -> None:
     report = MINIMAL_REPORT.replace(
         "</report>",
         "<personOrUserReported><deviceId><idType>IMEI</idType></deviceId></personOrUserReported>"
@@ -535,6 +702,7 @@ def test_device_without_value_warns() -> None:
 
     assert parsed.tip.accounts[0].identifiers == []
     assert [w.path for w in parsed.warnings] == [f"{REPORTED}/deviceId[1]"]
+    assert [k.text for k in parsed.tip.kept] == ["<deviceId><idType>IMEI</idType></deviceId>"]
 
 
 def test_same_file_id_in_two_documents_warns(file_xml: tuple[str, str]) -> None:
@@ -683,7 +851,15 @@ _TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn")), max_size=12
 )
 _ATTRIBUTES = st.dictionaries(
-    st.sampled_from(["type", "verified", "countryCallingCode", "hashType"]), _TEXT, max_size=2
+    st.sampled_from(
+        [
+            *("type", "verified", "countryCallingCode", "extension", "verificationDate"),
+            *("hashType", "reason", "thirdPartyHostedContent", "fleaCountry", "thirdPartyUser"),
+            *("disabledDate", "userNotified", "reenabledDate", "timestamp"),
+        ]
+    ),
+    _TEXT,
+    max_size=3,
 )
 _Tree: TypeAlias = tuple[str, dict[str, str], str, list["_Tree"]]
 

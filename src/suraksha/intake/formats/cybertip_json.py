@@ -2,26 +2,39 @@
 
 The layout has no public specification; the key vocabulary is the one investigators' tools read
 (see the formats README §2). Most sections sit under `reportedInformation`, and the same sections are
-also accepted at the top level. Every key this format does not know becomes an `IngestWarning` with
-its JSONPath-like locator (`$.reportedInformation.reportedPeople.reportedPersons[0].foo`); a value of
-the wrong type is a warning too, so one odd field never costs the whole tip.
+also accepted at the top level. Every key is read into the record:
 
-    $ reportId, dateReceived, reportedInformation
-      └── reportingEsp{espName} · incidentSummary{incidentType, incidentDateTime}
-          reportedPeople.reportedPersons[] · intendedRecipients.intendedRecipients[]
-          uploadedFiles.uploadedFiles[] · additionalInformations[] · incidentDetails
+    $ reportId → source_id · dateReceived → received_at · reportedInformation
+      ├── reportingEsp{espName}                      → reporting_platform
+      ├── incidentSummary{incidentType, incidentDateTime} → incident_type, incident_at
+      ├── additionalInformations[]{value}            → details["additionalInformations"] (texts)
+      ├── incidentDetails                            → details["incidentDetails"] (as given)
+      ├── reportedPeople.reportedPersons[]           → accounts (REPORTED)
+      ├── intendedRecipients.intendedRecipients[]    → accounts (INTENDED_RECIPIENT)
+      │    names → NAME · espUserId, screenName → scoped ids · emails, phones, addresses ·
+      │    sourceCaptures: "IP Address" → ip_events, "Profile URL" → PROFILE_URL, "URL" → URL ·
+      │    additionalInformations → details["additionalInformations"]
+      └── uploadedFiles.uploadedFiles[]              → files
+           verificationHash → hashes["md5"] · first "IP Address" capture → ip_event, other
+           captures → details["sourceCaptures"] · espMetadata{name, value} → exif ("ESP", name,
+           value), and hashes when the name is MD5/SHA1/SHA256 · ncmecTags → annotations ·
+           additionalInformations → details["additionalInformations"]
+
+A key this format does not know, and a value it cannot read (the wrong type, a port of 70000), is
+never dropped: it is kept verbatim as JSON text in `TipRecord.kept` with an `IngestWarning` naming its
+JSONPath-like locator (`$.reportedInformation.reportedPeople.reportedPersons[0].foo`), so one odd
+field never costs the whole tip.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from suraksha.errors import FormatError
-from suraksha.intake.formats.instants import parse_instant
+from suraksha.intake.formats.cybertip_json_values import Json, JsonReader, json_key, json_kind
 from suraksha.intake.formats.interface import TipDocument, TipFormat, read_part
 from suraksha.intake.records import (
     AccountRecord,
@@ -30,33 +43,23 @@ from suraksha.intake.records import (
     FileRecordData,
     IdentifierKind,
     IdentifierRecord,
-    IngestWarning,
     IpEventRecord,
     ParsedTip,
     TipRecord,
 )
 
-# Sections of `reportedInformation`; free text (additionalInformations, incidentDetails) has no
-# record field and is kept only in the stored bytes.
-_SECTIONS: Final = frozenset(
-    {
-        "reportingEsp",
-        "incidentSummary",
-        "additionalInformations",
-        "incidentDetails",
-        "reportedPeople",
-        "intendedRecipients",
-        "uploadedFiles",
-    }
-)
-# Reported people before recipients before files, whatever order the keys come in.
+# Sections of `reportedInformation` (also accepted at the top level), in the order they are read:
+# reported people before recipients before files, whatever order the keys come in.
 _SECTION_ORDER: Final = (
     "reportingEsp",
     "incidentSummary",
+    "additionalInformations",
+    "incidentDetails",
     "reportedPeople",
     "intendedRecipients",
     "uploadedFiles",
 )
+_SECTIONS: Final = frozenset(_SECTION_ORDER)
 _TOP_LEVEL: Final = frozenset({"reportId", "dateReceived", "reportedInformation"}) | _SECTIONS
 _PERSON_KEYS: Final = frozenset(
     {
@@ -95,122 +98,47 @@ _CAPTURE_KEYS: Final = frozenset(
 )
 _ADDRESS_KEYS: Final = frozenset({"street1", "street2", "city", "state", "postalCode", "country"})
 _IP_CAPTURE = "IP Address"
-_URL_CAPTURES: Final = frozenset({"URL", "Profile URL"})
+_URL_CAPTURES: Final = {"URL": IdentifierKind.URL, "Profile URL": IdentifierKind.PROFILE_URL}
+# espMetadata names that are digests of the file, by the hex length the digest must have.
+_METADATA_HASHES: Final = {"md5": 32, "sha1": 40, "sha256": 64}
 
 _REPORT_NUMBER = re.compile(r"[0-9]+")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
-_IDENTIFIER_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SNIFF_BYTES = 4096
 
-_Json = object  # a value json.loads produced: dict, list, str, int, float, bool or None
 
+class _Reader(JsonReader):
+    """The mapping of report sections, people and files onto the records; one per `parse` call."""
 
-def _key(path: str, key: str) -> str:
-    return f"{path}.{key}" if _IDENTIFIER_KEY.fullmatch(key) else f"{path}[{json.dumps(key)}]"
-
-
-class _Reader:
-    """Typed, warning-collecting access to one decoded document; one per `parse` call."""
-
-    def __init__(self) -> None:
-        self.warnings: list[IngestWarning] = []
-
-    def warn(self, path: str, message: str) -> None:
-        self.warnings.append(IngestWarning(path=path, message=message))
-
-    def obj(self, value: _Json, path: str, known: frozenset[str]) -> dict[str, _Json]:
-        """An object (empty when null or of another type, which warns); unknown keys warn."""
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.warn(path, f"Expected an object, found {_kind(value)}; it was not read.")
-            return {}
-        for key in value:
-            if key not in known:
-                self.warn(
-                    _key(path, key),
-                    f"Unknown key {key!r}; it was not read but is kept with the tip.",
-                )
-        return value
-
-    def items(self, value: _Json, path: str) -> list[tuple[_Json, str]]:
-        """The entries of an array with their paths (empty when null or not an array)."""
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.warn(path, f"Expected an array, found {_kind(value)}; it was not read.")
-            return []
-        return [(item, f"{path}[{index}]") for index, item in enumerate(value)]
-
-    def wrapped(self, value: _Json, path: str, inner: str) -> list[tuple[_Json, str]]:
-        """The list inside a `{"emails": [...]}`-style wrapper object."""
-        wrapper = self.obj(value, path, frozenset({inner}))
-        return self.items(wrapper.get(inner), _key(path, inner))
-
-    def text(self, value: _Json, path: str) -> str | None:
-        """A string (stripped, None when empty) or an integer as its digits; else a warning."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return value.strip() or None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        self.warn(path, f"Expected text, found {_kind(value)}; it was not read.")
-        return None
-
-    def boolean(self, value: _Json, path: str) -> bool | None:
-        """A JSON boolean, or the text "true"/"false"; anything else warns and reads as unknown."""
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-            return value.strip().lower() == "true"
-        self.warn(path, f"Expected true or false, found {_kind(value)}; it was not read.")
-        return None
-
-    def integer(self, value: _Json, path: str, low: int, high: int) -> int | None:
-        """An integer (or its digits as text) within [low, high]; anything else warns."""
-        number: int | None = None
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,18}\s*", value):
-            number = int(value)
-        if value is None or (number is not None and low <= number <= high):
-            return number
-        shown = repr(value)[:40] if isinstance(value, str | int | float) else _kind(value)
-        self.warn(path, f"Expected a whole number {low}–{high}, found {shown}.")
-        return None
-
-    def instant(self, value: _Json, path: str) -> tuple[datetime | None, str | None]:
-        """(aware UTC instant, original text); a time without a zone is no instant and warns."""
-        text = self.text(value, path)
-        if text is None:
-            return None, None
-        at, problem = parse_instant(text)
-        if problem is not None:
-            self.warn(path, f"{text!r} {problem}.")
-        return at, text
-
-    # -- sections --------------------------------------------------------------------------------
-
-    def sections(self, sections: dict[str, _Json], path: str, tip: TipRecord) -> None:
+    def sections(self, sections: dict[str, Json], path: str, tip: TipRecord) -> None:
         """Read the mapped sections; a value already set by an earlier section is kept."""
         for key in _SECTION_ORDER:
             if key not in sections:
                 continue
-            value, where = sections[key], _key(path, key)
+            value, where = sections[key], json_key(path, key)
             if key == "reportingEsp":
                 esp = self.obj(value, where, frozenset({"espName"}))
                 tip.reporting_platform = tip.reporting_platform or self.text(
-                    esp.get("espName"), _key(where, "espName")
+                    esp.get("espName"), json_key(where, "espName")
                 )
             elif key == "incidentSummary":
                 summary = self.obj(value, where, frozenset({"incidentType", "incidentDateTime"}))
-                kind = self.text(summary.get("incidentType"), _key(where, "incidentType"))
+                kind = self.text(summary.get("incidentType"), json_key(where, "incidentType"))
                 tip.incident_type = tip.incident_type or kind
                 at, _ = self.instant(
-                    summary.get("incidentDateTime"), _key(where, "incidentDateTime")
+                    summary.get("incidentDateTime"), json_key(where, "incidentDateTime")
                 )
                 tip.incident_at = tip.incident_at or at
+            elif key == "additionalInformations":
+                _extend(tip.details, key, self.notes(value, where))
+            elif key == "incidentDetails":
+                # No layout is known for it: kept as given, whatever JSON it is.
+                if value is None:
+                    continue
+                if key in tip.details:
+                    self.keep(where, value, "A second incidentDetails is kept verbatim.")
+                else:
+                    tip.details[key] = value
             elif key == "reportedPeople":
                 for person, at_path in self.wrapped(value, where, "reportedPersons"):
                     self.account(person, at_path, AccountRole.REPORTED, tip)
@@ -225,15 +153,17 @@ class _Reader:
                     if record is not None:
                         tip.files.append(record)
 
-    def account(self, value: _Json, path: str, role: AccountRole, tip: TipRecord) -> None:
+    def account(self, value: Json, path: str, role: AccountRole, tip: TipRecord) -> None:
         if not isinstance(value, dict):
-            self.warn(path, f"Expected a person object, found {_kind(value)}; it was not read.")
+            self.keep(
+                path, value, f"Expected a person object, found {json_kind(value)}; kept verbatim."
+            )
             return
         person = self.obj(value, path, _PERSON_KEYS)
-        service = self.text(person.get("espService"), _key(path, "espService"))
+        service = self.text(person.get("espService"), json_key(path, "espService"))
         account = AccountRecord(role=role, path=path, service=service)
         names = [
-            self.text(person.get(key), _key(path, key))
+            self.text(person.get(key), json_key(path, key))
             for key in ("firstName", "middleName", "lastName")
         ]
         full_name = " ".join(name for name in names if name)
@@ -241,7 +171,7 @@ class _Reader:
             account.identifiers.append(IdentifierRecord(IdentifierKind.NAME, full_name, path))
 
         def add(kind: IdentifierKind, key: str, scoped: bool = False) -> None:
-            where = _key(path, key)
+            where = json_key(path, key)
             raw = self.text(person.get(key), where)
             if raw is not None:
                 account.identifiers.append(
@@ -250,17 +180,17 @@ class _Reader:
 
         add(IdentifierKind.DATE_OF_BIRTH, "dateOfBirth")
         account.age = self.integer(
-            person.get("approximateAge"), _key(path, "approximateAge"), 0, 150
+            person.get("approximateAge"), json_key(path, "approximateAge"), 0, 150
         )
         add(IdentifierKind.PLATFORM_USER_ID, "espUserId", scoped=True)
         screen_name = person.get("screenName")
         if isinstance(screen_name, dict):
-            where = _key(path, "screenName")
+            where = json_key(path, "screenName")
             raw = self.text(self.obj(screen_name, where, frozenset({"value"})).get("value"), where)
             if raw is not None:
                 account.identifiers.append(
                     IdentifierRecord(
-                        IdentifierKind.SCREEN_NAME, raw, _key(where, "value"), service=service
+                        IdentifierKind.SCREEN_NAME, raw, json_key(where, "value"), service=service
                     )
                 )
         else:  # tolerated: a bare string instead of {"value": ...}
@@ -269,43 +199,53 @@ class _Reader:
             (IdentifierKind.EMAIL, "emails", "emails"),
             (IdentifierKind.PHONE, "phones", "phones"),
         ):
-            for entry, where in self.wrapped(person.get(key), _key(path, key), inner):
+            for entry, where in self.wrapped(person.get(key), json_key(path, key), inner):
                 identifier = self.contact(entry, where, kind)
                 if identifier is not None:
                     account.identifiers.append(identifier)
         for entry, where in self.wrapped(
-            person.get("addresses"), _key(path, "addresses"), "addresses"
+            person.get("addresses"), json_key(path, "addresses"), "addresses"
         ):
             address = self.address(entry, where)
             if address is not None:
                 account.addresses.append(address)
         for capture, where in self.captures(person.get("sourceInformation"), path):
-            capture_type = self.text(capture.get("captureType"), _key(where, "captureType"))
+            capture_type = self.text(capture.get("captureType"), json_key(where, "captureType"))
             if capture_type == _IP_CAPTURE:
                 event = self.ip_event(capture, where)
                 if event is not None:
                     account.ip_events.append(event)
             elif capture_type in _URL_CAPTURES:
-                url = self.text(capture.get("value"), _key(where, "value"))
+                url = self.text(capture.get("value"), json_key(where, "value"))
                 if url is not None:
                     account.identifiers.append(
-                        IdentifierRecord(IdentifierKind.PROFILE_URL, url, _key(where, "value"))
+                        IdentifierRecord(_URL_CAPTURES[capture_type], url, json_key(where, "value"))
                     )
             else:
-                self.warn(where, f"Capture type {capture_type!r} is not mapped; not read.")
+                self.keep(
+                    where, capture, f"Capture type {capture_type!r} is not mapped; kept verbatim."
+                )
+        notes_path = json_key(path, "additionalInformations")
+        _extend(
+            account.details,
+            "additionalInformations",
+            self.notes(person.get("additionalInformations"), notes_path),
+        )
         tip.accounts.append(account)
 
-    def contact(self, value: _Json, path: str, kind: IdentifierKind) -> IdentifierRecord | None:
+    def contact(self, value: Json, path: str, kind: IdentifierKind) -> IdentifierRecord | None:
         entry = self.obj(value, path, frozenset({"value", "verified"}))
-        raw = self.text(entry.get("value"), _key(path, "value"))
+        raw = self.text(entry.get("value"), json_key(path, "value"))
         if raw is None:
             return None
-        verified = self.boolean(entry.get("verified"), _key(path, "verified"))
+        verified = self.boolean(entry.get("verified"), json_key(path, "verified"))
         return IdentifierRecord(kind, raw, path, verified=verified)
 
-    def address(self, value: _Json, path: str) -> AddressRecord | None:
+    def address(self, value: Json, path: str) -> AddressRecord | None:
         entry = self.obj(value, path, _ADDRESS_KEYS)
-        parts = {key: self.text(entry.get(key), _key(path, key)) for key in sorted(_ADDRESS_KEYS)}
+        parts = {
+            key: self.text(entry.get(key), json_key(path, key)) for key in sorted(_ADDRESS_KEYS)
+        }
         if not any(parts.values()):
             return None
         street = ", ".join(part for part in (parts["street1"], parts["street2"]) if part)
@@ -318,41 +258,49 @@ class _Reader:
             country=parts["country"],
         )
 
-    def captures(self, value: _Json, owner: str) -> list[tuple[dict[str, _Json], str]]:
+    def captures(self, value: Json, owner: str) -> list[tuple[dict[str, Json], str]]:
         """`sourceInformation.sourceCaptures[]` entries that are objects, with their paths."""
-        where = _key(owner, "sourceInformation")
+        where = json_key(owner, "sourceInformation")
         result = []
         for capture, at_path in self.wrapped(value, where, "sourceCaptures"):
             if isinstance(capture, dict):
                 result.append((self.obj(capture, at_path, _CAPTURE_KEYS), at_path))
             else:
-                self.warn(at_path, f"Expected a capture object, found {_kind(capture)}.")
+                self.keep(
+                    at_path, capture, f"Expected a capture object, found {json_kind(capture)}."
+                )
         return result
 
-    def ip_event(self, capture: dict[str, _Json], path: str) -> IpEventRecord | None:
-        address = self.text(capture.get("value"), _key(path, "value"))
+    def ip_event(self, capture: dict[str, Json], path: str) -> IpEventRecord | None:
+        address = self.text(capture.get("value"), json_key(path, "value"))
         if address is None:
-            self.warn(path, "An IP capture without a value was not read.")
+            self.keep(path, capture, "An IP capture without a value is kept verbatim, not read.")
             return None
-        at, at_text = self.instant(capture.get("dateTime"), _key(path, "dateTime"))
+        at, at_text = self.instant(
+            capture.get("dateTime"), json_key(path, "dateTime"), text_kept=True
+        )
         return IpEventRecord(
             address=address,
             path=path,
-            port=self.integer(capture.get("port"), _key(path, "port"), 0, 65535),
+            port=self.integer(capture.get("port"), json_key(path, "port"), 0, 65535),
             at=at,
             at_text=at_text,
-            event=self.text(capture.get("eventName"), _key(path, "eventName")),
-            possible_proxy=self.boolean(capture.get("possibleProxy"), _key(path, "possibleProxy")),
+            event=self.text(capture.get("eventName"), json_key(path, "eventName")),
+            possible_proxy=self.boolean(
+                capture.get("possibleProxy"), json_key(path, "possibleProxy")
+            ),
         )
 
-    def file(self, value: _Json, path: str, index: int) -> FileRecordData | None:
+    def file(self, value: Json, path: str, index: int) -> FileRecordData | None:
         if not isinstance(value, dict):
-            self.warn(path, f"Expected a file object, found {_kind(value)}; it was not read.")
+            self.keep(
+                path, value, f"Expected a file object, found {json_kind(value)}; kept verbatim."
+            )
             return None
         entry = self.obj(value, path, _FILE_KEYS)
 
         def text(key: str) -> str | None:
-            return self.text(entry.get(key), _key(path, key))
+            return self.text(entry.get(key), json_key(path, key))
 
         file_name = text("filename")
         # NCMEC renames uploads to unique names, so the file name identifies the file within the
@@ -364,39 +312,74 @@ class _Reader:
             file_name=file_name,
             original_file_name=text("originalFilename"),
             classification=text("industryClassification"),
-            viewed_by_esp=self.boolean(entry.get("viewedByEsp"), _key(path, "viewedByEsp")),
+            viewed_by_esp=self.boolean(entry.get("viewedByEsp"), json_key(path, "viewedByEsp")),
         )
         md5 = text("verificationHash")
         if md5 is not None:
             if _HEX.fullmatch(md5) and len(md5) == 32:
                 record.hashes["md5"] = md5.lower()
             else:
-                self.warn(_key(path, "verificationHash"), f"{md5!r} is not an MD5; not read.")
-        for capture, where in self.captures(entry.get("sourceInformation"), path):
-            capture_type = self.text(capture.get("captureType"), _key(where, "captureType"))
-            if capture_type != _IP_CAPTURE:
-                self.warn(
-                    where, f"Capture type {capture_type!r} on a file is not mapped; not read."
+                self.keep(
+                    json_key(path, "verificationHash"),
+                    md5,
+                    f"{md5!r} is not an MD5; kept verbatim.",
                 )
-            elif record.ip_event is None:
-                record.ip_event = self.ip_event(capture, where)
-            else:
-                self.warn(where, "Only the first IP capture of a file is read; this one was not.")
-        metadata = _key(path, "espMetadata")
-        for pair, where in self.wrapped(entry.get("espMetadata"), metadata, "metadatas"):
-            fields = self.obj(pair, where, frozenset({"name", "value"}))
-            name = self.text(fields.get("name"), _key(where, "name"))
-            meta_value = self.text(fields.get("value"), _key(where, "value"))
-            if name is not None:
-                _append_once(record.annotations, f"{name}={meta_value or ''}")
-        tags = _key(path, "ncmecTags")
+        self.file_captures(entry.get("sourceInformation"), path, record)
+        self.metadata(entry.get("espMetadata"), json_key(path, "espMetadata"), record)
+        tags = json_key(path, "ncmecTags")
         for group, where in self.wrapped(entry.get("ncmecTags"), tags, "groups"):
             for tag, tag_path in self.wrapped(group, where, "tags"):
                 fields = self.obj(tag, tag_path, frozenset({"value"}))
-                label = self.text(fields.get("value"), _key(tag_path, "value"))
+                label = self.text(fields.get("value"), json_key(tag_path, "value"))
                 if label is not None:
                     _append_once(record.annotations, label)
+        notes_path = json_key(path, "additionalInformations")
+        _extend(
+            record.details,
+            "additionalInformations",
+            self.notes(entry.get("additionalInformations"), notes_path),
+        )
         return record
+
+    def file_captures(self, value: Json, path: str, record: FileRecordData) -> None:
+        """The first IP capture is the file's `ip_event`; every other capture goes to details.
+
+        A file has one upload, so a second IP capture is unusual enough to warn about: it is kept
+        in `details["sourceCaptures"]`, where no carrier-grade NAT attribution will look for it.
+        """
+        for capture, where in self.captures(value, path):
+            capture_type = self.text(capture.get("captureType"), json_key(where, "captureType"))
+            if capture_type == _IP_CAPTURE and record.ip_event is None:
+                record.ip_event = self.ip_event(capture, where)
+                continue
+            if capture_type == _IP_CAPTURE:
+                self.warn(where, "A file has one IP capture; this one is kept in its details.")
+            # Unknown keys of the capture are kept on their own already.
+            plain = {k: v for k, v in capture.items() if v is not None and k in _CAPTURE_KEYS}
+            record.details.setdefault("sourceCaptures", []).append(plain)
+
+    def metadata(self, value: Json, path: str, record: FileRecordData) -> None:
+        """`espMetadata` pairs into `exif` as ("ESP", name, value); named digests into `hashes`."""
+        for pair, where in self.wrapped(value, path, "metadatas"):
+            fields = self.obj(pair, where, frozenset({"name", "value"}))
+            name = self.text(fields.get("name"), json_key(where, "name"))
+            meta_value = self.text(fields.get("value"), json_key(where, "value")) or ""
+            if name is None:
+                if fields:
+                    self.keep(where, pair, "ESP metadata without a name is kept verbatim.")
+                continue
+            record.exif.append(("ESP", name, meta_value))
+            algorithm = re.sub(r"[^a-z0-9]", "", name.lower())
+            length = _METADATA_HASHES.get(algorithm)
+            if length and len(meta_value) == length and _HEX.fullmatch(meta_value):
+                known = record.hashes.setdefault(algorithm, meta_value.lower())
+                if known != meta_value.lower():
+                    self.warn(where, f"This {algorithm} differs from the file's {known}.")
+
+
+def _extend(details: dict[str, Any], key: str, values: list[str]) -> None:
+    if values:
+        details.setdefault(key, []).extend(values)
 
 
 def _append_once(values: list[str], value: str) -> None:
@@ -404,19 +387,12 @@ def _append_once(values: list[str], value: str) -> None:
         values.append(value)
 
 
-def _kind(value: _Json) -> str:
-    names: dict[type, str] = {dict: "an object", list: "an array", str: "text", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
-
-
-def _decode(data: bytes, part: str) -> tuple[dict[str, _Json], list[str]]:
+def _decode(data: bytes, part: str) -> tuple[dict[str, Json], list[str]]:
     """The top-level object and any keys duplicated anywhere in the document."""
     duplicates: list[str] = []
 
-    def collect(pairs: list[tuple[str, _Json]]) -> dict[str, _Json]:
-        result: dict[str, _Json] = {}
+    def collect(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+        result: dict[str, Json] = {}
         for key, value in pairs:
             if key in result:
                 duplicates.append(key)
@@ -433,11 +409,11 @@ def _decode(data: bytes, part: str) -> tuple[dict[str, _Json], list[str]]:
     except ValueError as err:  # json.JSONDecodeError, and integers too long to convert
         raise FormatError(f"{part} is not valid JSON: {err}.") from None
     if not isinstance(document, dict):
-        raise FormatError(f"{part} holds {_kind(document)}, not a report object.")
+        raise FormatError(f"{part} holds {json_kind(document)}, not a report object.")
     return document, duplicates
 
 
-def _report_number(value: _Json, part: str) -> str:
+def _report_number(value: Json, part: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
     if isinstance(value, str) and _REPORT_NUMBER.fullmatch(value.strip()):
@@ -452,9 +428,10 @@ class CybertipJsonFormat(TipFormat):
 
     Produces: source "ncmec", source_id = reportId as digits, reported persons and intended
     recipients as accounts, uploaded files with their MD5 (`verificationHash`), first IP capture,
-    ESP metadata (`name=value`) and NCMEC tags as annotations. Raises `FormatError` for bytes that
-    are not UTF-8 JSON, a top level that is not an object, or a missing or non-numeric reportId;
-    everything else it cannot read is a warning.
+    ESP metadata as `exif` ("ESP", name, value) and NCMEC tags as annotations, free text in
+    `details`; see the module docstring. Raises `FormatError` for bytes that are not UTF-8 JSON, a
+    top level that is not an object, or a missing or non-numeric reportId; everything else it cannot
+    read is kept verbatim with a warning.
     """
 
     name = "cybertip_json"
@@ -499,4 +476,5 @@ class CybertipJsonFormat(TipFormat):
         nested = reader.obj(top.get("reportedInformation"), "$.reportedInformation", _SECTIONS)
         reader.sections(nested, "$.reportedInformation", tip)
         reader.sections(top, "$", tip)
+        tip.kept = reader.kept
         return ParsedTip(tip=tip, warnings=reader.warnings)
