@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,16 +80,20 @@ class XmlReader:
 
     def children(self, element: etree._Element, path: str) -> list[XmlChild]:
         """Element children with their locators (comments and PIs were removed by the parser)."""
+        if len(element) == 0:  # most calls are on leaves: answer without building anything
+            return []
         elements = [child for child in element if isinstance(child.tag, str)]
         names = [local_name(child) for child in elements]
-        totals = Counter(names)
-        seen: Counter[str] = Counter()
+        totals: dict[str, int] = {}
+        for name in names:
+            totals[name] = totals.get(name, 0) + 1
+        seen: dict[str, int] = {}
         result = []
         for name, child in zip(names, elements, strict=True):
-            seen[name] += 1
+            seen[name] = position = seen.get(name, 0) + 1
             step = name
             if name in REPEATABLE or totals[name] > 1:
-                step = f"{name}[{seen[name]}]"
+                step = f"{name}[{position}]"
             result.append(XmlChild(name, child, f"{path}/{step}"))
         return result
 
