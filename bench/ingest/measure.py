@@ -10,7 +10,6 @@ seconds, documents per second and peak resident memory (MiB). Modes:
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -57,6 +56,15 @@ def full_ingest(corpus: Path, url: str) -> int:
     return result.seen
 
 
+def peak_resident_mib() -> float:
+    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux carries that
+    across exec, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: peak memory is measured on Linux only")
+
+
 def main() -> None:
     mode, corpus = sys.argv[1], Path(sys.argv[2])
     started = time.perf_counter()
@@ -69,7 +77,7 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    peak_mib = peak_resident_mib()
     print(
         json.dumps(
             {

@@ -37,7 +37,9 @@ def register(app: typer.Typer) -> None:
 def ingest_command(
     paths: list[Path] = typer.Argument(..., help="Tip files or folders (searched recursively)."),
     format_name: str | None = typer.Option(None, "--format", help=_FORMAT_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print a machine-readable summary only."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print a machine-readable summary only (counts; first 1,000 cases)."
+    ),
     batch_size: int = typer.Option(
         DEFAULT_BATCH, "--batch-size", min=1, max=100_000, help="Tips per transaction."
     ),
@@ -83,7 +85,7 @@ def ingest_command(
         typer.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
     else:
         print_result(result)
-    if result.quarantined:
+    if result.quarantined_total:
         raise typer.Exit(ExitCode.PARTIAL)
 
 
@@ -94,9 +96,9 @@ def print_result(result: IngestResult) -> None:
         ("new tips", result.added),
         ("new versions of known tips", result.new_versions),
         ("unchanged (seen before)", result.unchanged),
-        ("quarantined", len(result.quarantined)),
+        ("quarantined", result.quarantined_total),
         ("earlier quarantine fixed", result.resolved),
-        ("skipped (not a tip format)", len(result.skipped)),
+        ("skipped (not a tip format)", result.skipped_total),
         ("format warnings", result.warnings),
         ("files named in new tips", result.files),
         ("of which match a bank", result.matched_files),
@@ -106,12 +108,12 @@ def print_result(result: IngestResult) -> None:
     console.print(table)
     for origin, reason in result.quarantined[:20]:
         errors.print(f"[yellow]quarantined[/] {origin}: {reason}")
-    if len(result.quarantined) > 20:
-        errors.print(f"… and {len(result.quarantined) - 20} more: `suraksha intake quarantine`")
+    if result.quarantined_total > 20:
+        errors.print(f"… and {result.quarantined_total - 20:,} more: `suraksha intake quarantine`")
     for origin in result.skipped[:10]:
         errors.print(f"[dim]skipped[/] {origin}: no tip format claims it")
-    if len(result.skipped) > 10:
-        errors.print(f"… and {len(result.skipped) - 10} more skipped")
+    if result.skipped_total > 10:
+        errors.print(f"… and {result.skipped_total - 10:,} more skipped")
 
 
 @intake_app.command("quarantine")

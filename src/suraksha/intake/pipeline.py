@@ -52,6 +52,7 @@ from suraksha.storage.base import utcnow
 from suraksha.storage.session import session_factory
 
 DEFAULT_BATCH = 500
+EXAMPLES = 1000  # quarantined and skipped origins kept in a run's result; the database has all
 
 
 @dataclass(slots=True)
@@ -62,8 +63,11 @@ class IngestResult:
     added: int = 0
     new_versions: int = 0
     unchanged: int = 0
-    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (origin[#location], reason)
+    # The first EXAMPLES of each (memory stays flat however many there are); totals below.
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (origin[ (where)], reason)
     skipped: list[str] = field(default_factory=list)
+    quarantined_total: int = 0
+    skipped_total: int = 0
     resolved: int = 0  # earlier quarantine records that this run's documents fixed
     warnings: int = 0
     files: int = 0
@@ -73,7 +77,7 @@ class IngestResult:
     @property
     def seen(self) -> int:
         """Documents that were tips in a known format, whatever became of them."""
-        return self.added + self.new_versions + self.unchanged + len(self.quarantined)
+        return self.added + self.new_versions + self.unchanged + self.quarantined_total
 
     def counts(self) -> dict[str, Any]:
         """The result as plain counts: stored on the run and printed by `ingest --json`."""
@@ -82,9 +86,9 @@ class IngestResult:
             "added": self.added,
             "new_versions": self.new_versions,
             "unchanged": self.unchanged,
-            "quarantined": len(self.quarantined),
+            "quarantined": self.quarantined_total,
             "resolved": self.resolved,
-            "skipped": len(self.skipped),
+            "skipped": self.skipped_total,
             "warnings": self.warnings,
             "files": self.files,
             "matched_files": self.matched_files,
@@ -159,7 +163,9 @@ def _pending(
         if unit.error is not None:
             yield _Pending(unit, None, unit.error)
         elif unit.fmt is None:
-            result.skipped.append(unit.origin)
+            result.skipped_total += 1
+            if len(result.skipped) < EXAMPLES:
+                result.skipped.append(unit.origin)
         else:
             try:
                 for document in unit.fmt.documents(unit.path):
@@ -222,7 +228,8 @@ class _Outcome:
         result.added += self.added
         result.new_versions += self.new_versions
         result.unchanged += self.unchanged
-        result.quarantined += self.quarantined
+        result.quarantined_total += len(self.quarantined)
+        result.quarantined += self.quarantined[: max(0, EXAMPLES - len(result.quarantined))]
         result.resolved += self.resolved
         result.warnings += self.warnings
         result.files += self.files
