@@ -69,11 +69,11 @@ def tip_count(engine: Engine) -> int:
 
 @pytest.mark.slow
 def test_killed_ingest_resumes_to_the_same_database(
-    settings: Settings, other_settings: Settings, tmp_path: Path
+    db: Engine, settings: Settings, other_settings: Settings, tmp_path: Path
 ) -> None:
     corpus = tmp_path / "corpus"
     summary = write_corpus(corpus, persons=120, seed=5)
-    interrupted = open_engine(settings, migrate=True)
+    interrupted = db  # `settings`' database, emptied by the fixture
     reference = open_engine(other_settings, migrate=True)
 
     process = ingest_process(settings, corpus)
@@ -91,5 +91,4 @@ def test_killed_ingest_resumes_to_the_same_database(
     assert ingest_process(other_settings, corpus).wait(timeout=300) == 0
     assert tip_count(interrupted) == summary.reports
     assert fingerprint(interrupted) == fingerprint(reference)
-    interrupted.dispose()
     reference.dispose()
