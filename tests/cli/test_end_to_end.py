@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -83,6 +85,12 @@ def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_p
     )
     ok(suraksha(settings, "resolve"))
     assert subjects_jsonl(settings) == before
+
+    # Spreadsheet formula injection: no exported cell may start like a formula (phones do: "+91…").
+    exported = list(csv.reader(io.StringIO(ok(suraksha(settings, "subjects", "--format", "csv")))))
+    cells = [cell for row in exported[1:] for cell in row]
+    assert any(cell.startswith("'+91") for cell in cells)
+    assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)
 
     top = before[0]["subject_id"]
     profile = ok(suraksha(settings, "subject", top))
