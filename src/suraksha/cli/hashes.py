@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from suraksha.cli.console import console, engine, errors, progress
+from suraksha.errors import UserInputError
 from suraksha.hashing.banks import BankKind, import_list, list_banks
+from suraksha.hashing.fingerprints import files_under, fingerprint
+from suraksha.hashing.matcher import lookup
 from suraksha.hashing.registry import FORMATS
 from suraksha.intake.tips import rematch_files
 from suraksha.storage.session import reading, transaction
 
-hashes_app = typer.Typer(help="Hash banks: import lists, list banks.", no_args_is_help=True)
+hashes_app = typer.Typer(
+    help="Hash banks and file hashes: import, list, compute, look up.", no_args_is_help=True
+)
 _FORMATS = ", ".join(["auto", *(f.name for f in FORMATS)])
 
 
@@ -82,3 +89,70 @@ def list_command() -> None:
             str(summary.pdq_threshold),
         )
     console.print(table if banks else "No banks yet. Import one with `suraksha hashes import`.")
+
+
+class ComputeFormat(StrEnum):
+    """How `hashes compute` prints."""
+
+    TABLE = "table"
+    JSONL = "jsonl"
+
+
+@hashes_app.command("compute")
+def compute_command(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
+    output: ComputeFormat = typer.Option(ComputeFormat.TABLE, "--format", help="Output format."),
+) -> None:
+    """Compute MD5, SHA-1 and SHA-256 of files (one streamed read each) and, for images, the
+    PDQ perceptual hash with its quality, using the canonical preprocessing. Never shows pixels.
+    `--format jsonl` prints one object per file: path, size, md5, sha1, sha256, and pdq,
+    quality, pdq_preprocessing for images.
+
+    Example: `suraksha hashes compute ./exhibit-3/DCIM --format jsonl > exhibit-3.jsonl`
+    """
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UserInputError(f"Not found: {', '.join(missing)}. Give files or folders to hash.")
+    files = list(files_under(paths))
+    table = Table("path", "size", "md5", "sha256", "pdq", "quality")
+    with progress(transient=True) as bar:
+        task = bar.add_task("Hashing files", total=len(files))
+        for path in files:
+            result = fingerprint(path)
+            bar.advance(task)
+            if output is ComputeFormat.JSONL:
+                typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True))
+            else:
+                table.add_row(
+                    str(path),
+                    f"{result.digests.size:,}",
+                    result.digests.md5,
+                    result.digests.sha256,
+                    result.pdq.hex if result.pdq else "-",
+                    str(result.pdq.quality) if result.pdq else "-",
+                )
+            if result.refused:
+                errors.print(f"[yellow]not hashed as an image[/] {path}: {result.refused}")
+    if output is ComputeFormat.TABLE:
+        console.print(table)
+
+
+@hashes_app.command("lookup")
+def lookup_command(
+    values: list[str] = typer.Argument(..., help="MD5, SHA-1, SHA-256 or PDQ values (hex)."),
+) -> None:
+    """Look hash values up in every bank: exact for MD5, SHA-1 and SHA-256; a PDQ value also
+    matches entries within each bank's threshold, with the distance.
+
+    Example: `suraksha hashes lookup 9e107d9d372bb6826bd81d3542a419d6`
+    """
+    with reading(engine()) as session:
+        found = {value: lookup(session, value) for value in values}
+    table = Table("value", "bank", "kind", "version", "algorithm", "distance", "category")
+    for value, views in found.items():
+        if not views:
+            table.add_row(value, "[dim]no match[/]", "", "", "", "", "")
+        for view in views:
+            table.add_row(value, view.bank, view.bank_kind, str(view.bank_version),
+                          view.algorithm, str(view.distance), view.category or "-")  # fmt: skip
+    console.print(table)

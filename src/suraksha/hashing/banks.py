@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from suraksha.errors import UserInputError
 from suraksha.hashing.formats.interface import HashListFormat, HashListWarning, HashRecord
 from suraksha.hashing.models import BankEntry, BankVersion, HashBank
+from suraksha.hashing.pdq import MATCH_THRESHOLD
 from suraksha.hashing.registry import SNIFF_BYTES, detect, format_named
 
-DEFAULT_PDQ_THRESHOLD = 31
+DEFAULT_PDQ_THRESHOLD = MATCH_THRESHOLD
 _READ_CHUNK = 1024 * 1024
 
 

@@ -149,3 +149,42 @@ def _view(
         category=entry.category,
         value=entry.value,
     )
+
+
+def lookup(session: Session, value: str) -> list[MatchView]:
+    """Bank entries matching one hash value given by an analyst (`suraksha hashes lookup`).
+
+    The algorithm is read from the length (32 MD5, 40 SHA-1, 64 SHA-256 or PDQ). A 64-digit value
+    is tried as both; a PDQ value also matches entries within each bank's PDQ threshold, with the
+    distance.
+    """
+    text = value.strip().lower()
+    algorithms = {32: ["md5"], 40: ["sha1"], 64: ["sha256", "pdq"]}.get(len(text), [])
+    if not algorithms or any(c not in "0123456789abcdef" for c in text):
+        return []
+    found: list[MatchView] = []
+    rows = session.execute(
+        select(BankEntry, HashBank)
+        .join(HashBank, HashBank.id == BankEntry.bank_id)
+        .where(
+            BankEntry.algorithm.in_([a for a in algorithms if a != "pdq"]),
+            BankEntry.value == text,
+            BankEntry.removed_version.is_(None),
+        )
+        .order_by(HashBank.name)
+    )
+    for entry, bank in rows:
+        found.append(_view("lookup", text, bank, entry, bank.current_version, 0))
+    if "pdq" in algorithms:
+        probe = int(text, 16)
+        # A linear scan: fine for the banks a unit holds today; a binary index replaces it (#4).
+        candidates = session.execute(
+            select(BankEntry, HashBank)
+            .join(HashBank, HashBank.id == BankEntry.bank_id)
+            .where(BankEntry.algorithm == "pdq", BankEntry.removed_version.is_(None))
+        )
+        for entry, bank in candidates:
+            distance = (int(entry.value, 16) ^ probe).bit_count()
+            if distance <= bank.pdq_threshold:
+                found.append(_view("lookup", text, bank, entry, bank.current_version, distance))
+    return sorted(found, key=lambda view: (view.distance, view.bank))

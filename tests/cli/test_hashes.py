@@ -1,0 +1,62 @@
+"""`suraksha hashes compute` and `hashes lookup` as an examiner uses them (generated benign images)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from suraksha.config import Settings
+from tests.cli.test_end_to_end import ok, suraksha
+
+
+def scene(path: Path, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(0, size[0], 40):
+        draw.rectangle(
+            [x, (x * 3) % size[1], x + 30, (x * 3) % size[1] + 60], fill=(x % 255, 90, 200)
+        )
+    image.save(path)
+    return image
+
+
+def test_compute_gives_digests_for_every_file_and_pdq_for_images(
+    settings: Settings, tmp_path: Path
+) -> None:
+    exhibit = tmp_path / "exhibit" / "DCIM"
+    exhibit.mkdir(parents=True)
+    original = scene(exhibit / "IMG_0001.jpg")
+    original.resize((320, 240)).save(exhibit / "IMG_0001-small.png")
+    (exhibit / "readme.txt").write_bytes(b"benign text")
+    rows = [
+        json.loads(line)
+        for line in ok(
+            suraksha(settings, "hashes", "compute", str(tmp_path / "exhibit"), "--format", "jsonl")
+        ).splitlines()
+    ]
+    by_name = {Path(row["path"]).name: row for row in rows}
+    assert sorted(by_name) == ["IMG_0001-small.png", "IMG_0001.jpg", "readme.txt"]
+    text = by_name["readme.txt"]
+    assert text["md5"] == hashlib.md5(b"benign text", usedforsecurity=False).hexdigest()
+    assert text["sha256"] == hashlib.sha256(b"benign text").hexdigest()
+    assert "pdq" not in text
+    big, small = by_name["IMG_0001.jpg"], by_name["IMG_0001-small.png"]
+    assert len(big["pdq"]) == 64 and big["quality"] >= 50
+    assert big["pdq_preprocessing"] == small["pdq_preprocessing"]
+    distance = (int(big["pdq"], 16) ^ int(small["pdq"], 16)).bit_count()
+    assert distance <= 31, "a resized copy must stay within the PDQ threshold"
+
+
+def test_lookup_finds_a_banked_hash_and_says_no_match_otherwise(
+    settings: Settings, tmp_path: Path
+) -> None:
+    ok(suraksha(settings, "init"))
+    known = hashlib.md5(b"synthetic known file", usedforsecurity=False).hexdigest()
+    listing = tmp_path / "known.md5"
+    listing.write_text(f"{known}  known.jpg\n")
+    ok(suraksha(settings, "hashes", "import", str(listing), "--bank", "vic-demo"))
+    output = ok(suraksha(settings, "hashes", "lookup", known.upper(), "f" * 32))
+    assert "vic-demo" in output and "no match" in output
