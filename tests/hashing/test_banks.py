@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from suraksha.errors import UserInputError
 from suraksha.hashing.banks import BankKind, import_list, list_banks
-from suraksha.hashing.matcher import HashTarget, match_targets, matches_for
+from suraksha.hashing.matcher import HashTarget, lookup, match_targets, matches_for
 from suraksha.hashing.models import BankEntry
 from suraksha.storage.session import transaction
 
@@ -94,6 +94,92 @@ def test_kind_conflict_and_unknown_format_are_user_errors(db: Engine, tmp_path: 
         with pytest.raises(UserInputError, match="Cannot tell the format"):
             import_list(session, garbage, bank="c", kind=BankKind.KNOWN)
         with pytest.raises(UserInputError, match="Unknown hash-list format"):
-            import_list(session, listing, bank="c", kind=BankKind.KNOWN, format_name="vics")
+            import_list(
+                session, listing, bank="c", kind=BankKind.KNOWN, format_name="no-such-format"
+            )
         with pytest.raises(UserInputError, match="is not a file"):
             import_list(session, tmp_path / "missing.md5", bank="c", kind=BankKind.KNOWN)
+
+
+def ncmec_page(path: Path, images: list[tuple[str, str]], deleted: list[str]) -> Path:
+    body = "".join(
+        f"<image><id>{image_id}</id><classification>A2</classification>"
+        f"<fingerprints><md5>{value}</md5><pdna>AAEC</pdna></fingerprints></image>"
+        for image_id, value in images
+    )
+    body += "".join(f"<deletedImage><id>{image_id}</id></deletedImage>" for image_id in deleted)
+    path.write_text(f"<queryResult><images>{body}</images></queryResult>")
+    return path
+
+
+def test_ncmec_pages_are_deltas_and_withdraw_by_id(db: Engine, tmp_path: Path) -> None:
+    first = ncmec_page(tmp_path / "p1.xml", [("img-1", md5("one")), ("img-2", md5("two"))], [])
+    second = ncmec_page(tmp_path / "p2.xml", [("img-3", md5("three"))], ["img-1"])
+    with transaction(db) as session:
+        one = import_list(session, first, bank="ncmec", kind=BankKind.KNOWN)
+        two = import_list(session, second, bank="ncmec", kind=BankKind.KNOWN)
+        active = session.execute(
+            select(BankEntry.label, BankEntry.category, BankEntry.extra)
+            .where(BankEntry.removed_version.is_(None))
+            .order_by(BankEntry.label)
+        ).all()
+    assert (one.format_name, one.added, one.removed) == ("ncmec_xml", 2, 0)
+    # A delta page neither removes what it does not list nor re-adds anything.
+    assert (two.added, two.removed) == (1, 1)
+    assert [(label, category) for label, category, _ in active] == [
+        ("img-2", "A2"),
+        ("img-3", "A2"),
+    ]
+    assert active[0][2]["photodna"] == "AAEC"
+
+
+def test_a_hash_listed_again_after_removal_gets_a_new_window(db: Engine, tmp_path: Path) -> None:
+    with transaction(db) as session:
+        for number, names in enumerate((["a", "b"], ["b"], ["a", "b"]), 1):
+            import_list(
+                session,
+                write_list(tmp_path / f"{number}.md5", names),
+                bank="b",
+                kind=BankKind.KNOWN,
+            )
+        windows = session.execute(
+            select(BankEntry.added_version, BankEntry.removed_version)
+            .where(BankEntry.value == md5("a"))
+            .order_by(BankEntry.added_version)
+        ).all()
+    assert [tuple(w) for w in windows] == [(1, 2), (3, None)]
+
+
+def test_pdq_lists_keep_quality_and_match_within_the_threshold(db: Engine, tmp_path: Path) -> None:
+    banked = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+    near = f"{int(banked, 16) ^ 0b1111:064x}"  # 4 bits away
+    listing = tmp_path / "pdq.csv"
+    listing.write_text(f"hash,quality,filename\n{banked},90,IMG_0001.jpg\n")
+    with transaction(db) as session:
+        imported = import_list(session, listing, bank="pdq-bank", kind=BankKind.KNOWN)
+        [entry] = session.scalars(select(BankEntry)).all()
+        found = lookup(session, near)
+    assert (imported.format_name, entry.algorithm, entry.quality) == ("pdq", "pdq", 90)
+    assert [(view.bank, view.algorithm, view.distance) for view in found] == [
+        ("pdq-bank", "pdq", 4)
+    ]
+
+
+def test_tip_files_match_pdq_entries_and_far_ones_need_confirmation(
+    db: Engine, tmp_path: Path
+) -> None:
+    good = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+    flat = "0" * 63 + "1"
+    listing = tmp_path / "pdq.csv"
+    listing.write_text(f"{good},90,scene.jpg\n{flat},30,flat.png\n")
+    far = f"{int(good, 16) ^ ((1 << 25) - 1):064x}"  # 25 bits away
+    with transaction(db) as session:
+        import_list(session, listing, bank="pdq-bank", kind=BankKind.KNOWN, format_name="pdq")
+        found = match_targets(
+            session,
+            [
+                HashTarget("tip_file", "near", {"pdq": far}),
+                HashTarget("tip_file", "flat-twin", {"pdq": flat}),
+            ],
+        )
+    assert [(m.target_id, m.distance, m.needs_confirmation) for m in found] == [("near", 25, True)]

@@ -1,9 +1,11 @@
 """Hash banks: importing lists as versions, and what each bank holds.
 
-Each import of a list into a bank is a full snapshot and becomes the bank's next version: hashes new
-to the bank are added, hashes the previous version had and this one lacks are marked removed (kept,
-never deleted, so an old match can still say which version it matched). Importing the same file again
-changes nothing.
+Each import of a list into a bank becomes the bank's next version. Most lists are full snapshots:
+hashes new to the bank are added, hashes the previous version had and this one lacks are marked
+removed (kept, never deleted, so an old match can still say which version it matched). Delta lists
+(NCMEC hash-sharing pages) add what they list and withdraw what they mark deleted. Importing the
+file that is already the bank's current version changes nothing. Lists are read in batches, so a
+list of ten million lines imports in bounded memory.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from suraksha.errors import UserInputError
@@ -25,6 +27,8 @@ from suraksha.hashing.pdq import MATCH_THRESHOLD
 from suraksha.hashing.registry import SNIFF_BYTES, detect, format_named
 
 DEFAULT_PDQ_THRESHOLD = MATCH_THRESHOLD
+_IMPORT_BATCH = 5000  # records per round trip; memory is bounded by this, not the list
+_LOOKUP = 500  # keys per IN (...): far under SQLite's host-parameter limit
 _READ_CHUNK = 1024 * 1024
 
 
@@ -87,43 +91,41 @@ def import_list(
             f"Bank {bank!r} holds {row.kind!r} hashes; it cannot take a {kind.value!r} list. "
             "Use another bank name."
         )
-    previous = session.scalar(
+    # The same file as the bank's current version changes nothing; the same file as an older
+    # version is a new version (the list went back), and is imported as one.
+    current = session.scalar(
         select(BankVersion).where(
-            BankVersion.bank_id == row.id, BankVersion.source_digest == digest
+            BankVersion.bank_id == row.id, BankVersion.version == row.current_version
         )
     )
-    if previous is not None:
-        return ImportResult(bank, previous.version, fmt.name, already_imported=True)
+    if current is not None and current.source_digest == digest:
+        return ImportResult(bank, current.version, fmt.name, already_imported=True)
 
     version_number = row.current_version + 1
     result = ImportResult(bank, version_number, fmt.name)
-    active = {
-        (entry.algorithm, entry.value): entry
-        for entry in session.scalars(
-            select(BankEntry).where(
-                BankEntry.bank_id == row.id, BankEntry.removed_version.is_(None)
-            )
-        )
-    }
-    seen: set[tuple[str, str]] = set()
+    batch: list[HashRecord] = []
     with path.open("rb") as stream:
         for item in _counting(fmt, stream, on_bytes):
             if isinstance(item, HashListWarning):
                 result.warnings.append(item)
                 continue
-            key = (item.algorithm, item.value)
-            if key in seen:
-                continue
-            seen.add(key)
-            if key in active:
-                result.unchanged += 1
-            else:
-                session.add(_entry(row.id, item, version_number))
-                result.added += 1
-    for key, entry in active.items():
-        if key not in seen:
-            entry.removed_version = version_number
-            result.removed += 1
+            batch.append(item)
+            if len(batch) >= _IMPORT_BATCH:
+                _apply(session, row.id, version_number, batch, result)
+                batch = []
+    _apply(session, row.id, version_number, batch, result)
+    if fmt.snapshot:
+        # Everything active that this full list did not name is withdrawn, in one statement.
+        gone = session.execute(
+            update(BankEntry)
+            .where(
+                BankEntry.bank_id == row.id,
+                BankEntry.removed_version.is_(None),
+                BankEntry.last_seen_version < version_number,
+            )
+            .values(removed_version=version_number)
+        )
+        result.removed += _rowcount(gone)
     session.add(
         BankVersion(
             bank_id=row.id,
@@ -165,15 +167,78 @@ def list_banks(session: Session) -> list[BankSummary]:
     ]
 
 
-def _entry(bank_id: int, item: HashRecord, version: int) -> BankEntry:
-    return BankEntry(
-        bank_id=bank_id,
-        algorithm=item.algorithm,
-        value=item.value,
-        category=item.category,
-        label=item.label,
-        added_version=version,
-    )
+def _apply(
+    session: Session, bank_id: int, version: int, batch: list[HashRecord], result: ImportResult
+) -> None:
+    """Add, confirm or withdraw one batch of records (memory stays bounded by the batch)."""
+    withdrawn_ids = [r.value for r in batch if r.removed and r.algorithm == "entry_id"]
+    hashes = [r for r in batch if r.algorithm != "entry_id"]
+    keys = sorted({(r.algorithm, r.value) for r in hashes})
+    active: dict[tuple[str, str], BankEntry] = {}
+    for start in range(0, len(keys), _LOOKUP):
+        chunk = keys[start : start + _LOOKUP]
+        for entry in session.scalars(
+            select(BankEntry).where(
+                BankEntry.bank_id == bank_id,
+                BankEntry.removed_version.is_(None),
+                tuple_(BankEntry.algorithm, BankEntry.value).in_(chunk),
+            )
+        ):
+            active[(entry.algorithm, entry.value)] = entry
+    new_rows: list[dict[str, Any]] = []
+    added_now: set[tuple[str, str]] = set()
+    for record in hashes:
+        key = (record.algorithm, record.value)
+        found = active.get(key)
+        if record.removed:
+            if found is not None and found.removed_version is None:
+                found.removed_version = version
+                result.removed += 1
+            continue
+        if key in added_now or (found is not None and found.last_seen_version == version):
+            continue  # listed twice in one file
+        if found is None:
+            new_rows.append(_entry_row(bank_id, record, version))
+            added_now.add(key)
+            result.added += 1
+        else:
+            found.last_seen_version = version
+            result.unchanged += 1
+    if new_rows:
+        session.execute(insert(BankEntry), new_rows)
+    if withdrawn_ids:
+        # NCMEC withdraws by its own id, which its lists carry as each entry's label.
+        gone = session.execute(
+            update(BankEntry)
+            .where(
+                BankEntry.bank_id == bank_id,
+                BankEntry.removed_version.is_(None),
+                BankEntry.label.in_(withdrawn_ids),
+            )
+            .values(removed_version=version)
+        )
+        result.removed += _rowcount(gone)
+    session.flush()
+
+
+def _entry_row(bank_id: int, item: HashRecord, version: int) -> dict[str, Any]:
+    return {
+        "bank_id": bank_id,
+        "algorithm": item.algorithm,
+        "value": item.value,
+        "category": item.category,
+        "label": item.label,
+        "quality": item.quality,
+        "extra": {k: list(v) if isinstance(v, tuple) else v for k, v in item.extra.items()},
+        "added_version": version,
+        "last_seen_version": version,
+        "removed_version": None,
+    }
+
+
+def _rowcount(result: Any) -> int:
+    count = getattr(result, "rowcount", 0)
+    return int(count) if count and count > 0 else 0
 
 
 def _choose_format(path: Path, format_name: str) -> HashListFormat:

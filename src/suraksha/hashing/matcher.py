@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from suraksha.hashing.models import BankEntry, HashBank, HashMatch
+from suraksha.hashing.pdq import MIN_QUALITY
 
 EXACT_ALGORITHMS = ("md5", "sha1", "sha256")
 # Bound on values per IN (...) query: SQLite's default host-parameter limit is 32,766.
@@ -43,6 +44,11 @@ class MatchView:
     distance: int
     category: str | None
     value: str
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A PDQ match far enough from exact that a person should confirm it before it is used."""
+        return self.algorithm == "pdq" and self.distance > CONFIRM_ABOVE
 
 
 def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
@@ -89,7 +95,55 @@ def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[Match
                 found.append(
                     _view(target.kind, target.target_id, bank, entry, bank.current_version, 0)
                 )
+    found += _match_pdq(session, targets)
     session.flush()
+    return found
+
+
+# PDQ matches farther than this are shown as needing a person's confirmation (issue 4).
+CONFIRM_ABOVE = 20
+
+
+def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
+    """PDQ targets against every bank's PDQ entries within the bank's threshold.
+
+    Entries of quality under 50 are skipped: featureless images match too much. A linear scan;
+    a binary index (faiss) replaces it when banks grow (issue 4).
+    """
+    probes = [(t, int(v, 16)) for t in targets if (v := t.hashes.get("pdq")) and len(v) == 64]
+    if not probes:
+        return []
+    found: list[MatchView] = []
+    entries = session.execute(
+        select(BankEntry, HashBank)
+        .join(HashBank, HashBank.id == BankEntry.bank_id)
+        .where(
+            BankEntry.algorithm == "pdq",
+            BankEntry.removed_version.is_(None),
+            (BankEntry.quality.is_(None)) | (BankEntry.quality >= MIN_QUALITY),
+        )
+    ).all()
+    for entry, bank in entries:
+        banked = int(entry.value, 16)
+        for target, probe in probes:
+            distance = (banked ^ probe).bit_count()
+            if distance <= bank.pdq_threshold:
+                session.add(
+                    HashMatch(
+                        target_kind=target.kind,
+                        target_id=target.target_id,
+                        bank_id=bank.id,
+                        entry_id=entry.id,
+                        bank_version=bank.current_version,
+                        algorithm="pdq",
+                        distance=distance,
+                    )
+                )
+                found.append(
+                    _view(
+                        target.kind, target.target_id, bank, entry, bank.current_version, distance
+                    )
+                )
     return found
 
 

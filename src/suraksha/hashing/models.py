@@ -8,6 +8,7 @@ HashMatch                    a target (a tip file, later a device file) matched 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,11 +50,17 @@ class BankVersion(Base):
 
 
 class BankEntry(Base):
-    """One hash in a bank; `removed_version` is set when a later import no longer lists it."""
+    """One hash in a bank, active from `added_version` until `removed_version` (if ever).
+
+    A hash removed and later listed again gets a new row, so each row is one window of validity
+    and a match can always say which version it rested on. `last_seen_version` is the newest
+    import that listed the hash: a snapshot import removes, in one statement, every active entry
+    it did not see.
+    """
 
     __tablename__ = "bank_entries"
     __table_args__ = (
-        UniqueConstraint("bank_id", "algorithm", "value"),
+        Index("ix_bank_entries_bank_key", "bank_id", "algorithm", "value"),
         Index("ix_bank_entries_algorithm_value", "algorithm", "value"),
     )
 
@@ -61,9 +68,12 @@ class BankEntry(Base):
     bank_id: Mapped[int] = mapped_column(ForeignKey("hash_banks.id", ondelete="CASCADE"))
     algorithm: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(64))
-    category: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(Text)
+    quality: Mapped[int | None]  # PDQ quality 0–100, when the list gives it
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # series, MediaID, PhotoDNA, ...
     added_version: Mapped[int]
+    last_seen_version: Mapped[int]
     removed_version: Mapped[int | None]
 
 

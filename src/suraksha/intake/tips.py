@@ -95,22 +95,26 @@ def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:
 
 def match_files(session: Session, files: Sequence[TipFile]) -> set[str]:
     """Match tip files against every bank (replacing earlier matches); returns the ids matched."""
-    return _match(session, [(f.id, f.md5, f.sha1, f.sha256) for f in files])
+    return _match(session, [(f.id, f.md5, f.sha1, f.sha256, f.pdq) for f in files])
 
 
 def match_file_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> set[str]:
     """`match_files` for rows the pipeline has just bulk-inserted (dicts of tip_files columns)."""
-    return _match(session, [(r["id"], r["md5"], r["sha1"], r["sha256"]) for r in rows])
+    return _match(session, [(r["id"], r["md5"], r["sha1"], r["sha256"], r["pdq"]) for r in rows])
 
 
 def _match(
-    session: Session, files: list[tuple[str, str | None, str | None, str | None]]
+    session: Session, files: list[tuple[str, str | None, str | None, str | None, str | None]]
 ) -> set[str]:
     views = match_targets(
         session,
         [
-            HashTarget(TIP_FILE_TARGET, file_id, {"md5": md5, "sha1": sha1, "sha256": sha256})
-            for file_id, md5, sha1, sha256 in files
+            HashTarget(
+                TIP_FILE_TARGET,
+                file_id,
+                {"md5": md5, "sha1": sha1, "sha256": sha256, "pdq": pdq},
+            )
+            for file_id, md5, sha1, sha256, pdq in files
         ],
     )
     return {view.target_id for view in views}

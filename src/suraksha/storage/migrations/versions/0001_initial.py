@@ -107,9 +107,12 @@ def upgrade() -> None:
         sa.Column("bank_id", sa.Integer(), nullable=False),
         sa.Column("algorithm", sa.String(length=16), nullable=False),
         sa.Column("value", sa.String(length=64), nullable=False),
-        sa.Column("category", sa.String(length=32), nullable=True),
+        sa.Column("category", sa.Text(), nullable=True),
         sa.Column("label", sa.Text(), nullable=True),
+        sa.Column("quality", sa.Integer(), nullable=True),
+        sa.Column("extra", sa.JSON(), nullable=False),
         sa.Column("added_version", sa.Integer(), nullable=False),
+        sa.Column("last_seen_version", sa.Integer(), nullable=False),
         sa.Column("removed_version", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["bank_id"],
@@ -118,13 +121,13 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_entries")),
-        sa.UniqueConstraint(
-            "bank_id", "algorithm", "value", name=op.f("uq_bank_entries_bank_id_algorithm_value")
-        ),
     )
     with op.batch_alter_table("bank_entries", schema=None) as batch_op:
         batch_op.create_index(
             "ix_bank_entries_algorithm_value", ["algorithm", "value"], unique=False
+        )
+        batch_op.create_index(
+            "ix_bank_entries_bank_key", ["bank_id", "algorithm", "value"], unique=False
         )
 
     op.create_table(
@@ -565,6 +568,7 @@ def downgrade() -> None:
     op.drop_table("incident_details")
     op.drop_table("bank_versions")
     with op.batch_alter_table("bank_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_bank_entries_bank_key")
         batch_op.drop_index("ix_bank_entries_algorithm_value")
 
     op.drop_table("bank_entries")
