@@ -8,6 +8,7 @@ import typer
 
 from suraksha.cli.console import console, progress
 from suraksha.errors import UserInputError
+from suraksha.synthetic.images import write_images
 from suraksha.synthetic.tips import count_reports, write_corpus
 
 synth_app = typer.Typer(
@@ -47,4 +48,23 @@ def tips(
         f"Wrote {summary.reports} reports ({summary.xml_reports} ESP XML, {summary.json_reports} JSON) "
         f"for {summary.persons} persons in {summary.groups} groups, {summary.files} files, "
         f"{summary.known_hashes} known hashes → {summary.out}"
+    )
+
+
+@synth_app.command("images")
+def images(
+    out: Path = typer.Argument(..., help="Folder to write the images into (new or empty)."),
+    count: int = typer.Option(50, "--count", min=1, max=100_000, help="Original scenes to draw."),
+    seed: int = typer.Option(1, "--seed", help="Random seed: the same seed draws the same images."),
+) -> None:
+    """Draw benign generated scenes (gradients, stripes, shapes, text — never people) and, for
+    each, transformed copies (resize, JPEG quality, crop, border, rotation, flip, watermark), with
+    manifest.json naming each copy's original and transform. For testing hash matching only.
+
+    Example: `suraksha synth images ./benign-images --count 100 --seed 3`
+    """
+    summary = write_images(out, count=count, seed=seed)
+    console.print(
+        f"Wrote {summary.originals:,} originals and {summary.copies:,} transformed copies "
+        f"({len(summary.transforms)} transforms) → {summary.out}; manifest {summary.manifest.name}"
     )
