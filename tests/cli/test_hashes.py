@@ -60,3 +60,22 @@ def test_lookup_finds_a_banked_hash_and_says_no_match_otherwise(
     ok(suraksha(settings, "hashes", "import", str(listing), "--bank", "vic-demo"))
     output = ok(suraksha(settings, "hashes", "lookup", known.upper(), "f" * 32))
     assert "vic-demo" in output and "no match" in output
+
+
+def test_export_and_diff_from_the_command_line(settings: Settings, tmp_path: Path) -> None:
+    ok(suraksha(settings, "init"))
+    first, second = tmp_path / "v1.md5", tmp_path / "v2.md5"
+    one, two = (hashlib.md5(t, usedforsecurity=False).hexdigest() for t in (b"one", b"two"))
+    first.write_text(f"{one}  one.jpg\n")
+    second.write_text(f"{one}  one.jpg\n{two}  two.jpg\n")
+    for listing in (first, second):
+        ok(suraksha(settings, "hashes", "import", str(listing), "--bank", "b"))
+    exported = ok(suraksha(settings, "hashes", "export", "b", "--format", "md5sum"))
+    assert sorted(exported.splitlines()) == sorted([f"{one}  one.jpg", f"{two}  two.jpg"])
+    changes = [
+        json.loads(line)
+        for line in ok(suraksha(settings, "hashes", "diff", "b", "--format", "jsonl")).splitlines()
+    ]
+    assert [(c["change"], c["version"], c["label"]) for c in changes] == [("added", 2, "two.jpg")]
+    missing = suraksha(settings, "hashes", "export", "nope", "--format", "vics")
+    assert missing.returncode == 1 and "hashes list" in missing.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from rich.table import Table
 
 from suraksha.cli.console import console, engine, errors, progress
 from suraksha.errors import UserInputError
-from suraksha.hashing.banks import BankKind, import_list, list_banks
+from suraksha.hashing.banks import BankKind, diff_versions, import_list, list_banks
+from suraksha.hashing.exports import ExportFormat, export_bank
 from suraksha.hashing.fingerprints import files_under, fingerprint
 from suraksha.hashing.matcher import lookup
 from suraksha.hashing.registry import FORMATS
@@ -156,3 +159,56 @@ def lookup_command(
             table.add_row(value, view.bank, view.bank_kind, str(view.bank_version),
                           view.algorithm, str(view.distance), view.category or "-")  # fmt: skip
     console.print(table)
+
+
+@hashes_app.command("export")
+def export_command(
+    bank: str = typer.Argument(..., help="The bank to export."),
+    format_name: ExportFormat = typer.Option(..., "--format", help="vics (2.0) or md5sum."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout)."
+    ),
+) -> None:
+    """Export a bank's active entries as a VICS 2.0 hash set or an md5sum list, for another
+    agency's tools. Both round-trip through `hashes import`. PDQ entries fit neither format and
+    are counted as left out.
+
+    Example: `suraksha hashes export project-vic --format vics -o project-vic.json`
+    """
+    with reading(engine()) as session:
+        if output is None:
+            result = export_bank(session, bank, format_name, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                result = export_bank(session, bank, format_name, handle)
+    errors.print(
+        f"{result.written:,} entries written; {result.left_out:,} left out (no place in {format_name})."
+    )
+
+
+@hashes_app.command("diff")
+def diff_command(
+    bank: str = typer.Argument(..., help="The bank to compare versions of."),
+    since: int | None = typer.Option(
+        None, "--since", min=0, help="From after this version (default: the one before --until)."
+    ),
+    until: int | None = typer.Option(
+        None, "--until", min=1, help="Up to this version (default: the current one)."
+    ),
+    output: ComputeFormat = typer.Option(ComputeFormat.TABLE, "--format", help="Output format."),
+) -> None:
+    """Show what entries were added to and removed from a bank between two versions.
+
+    Example: `suraksha hashes diff project-vic --since 3 --format jsonl`
+    """
+    with reading(engine()) as session:
+        changes = diff_versions(session, bank, since=since, until=until)
+    if output is ComputeFormat.JSONL:
+        for change in changes:
+            typer.echo(json.dumps(asdict(change), ensure_ascii=False, sort_keys=True))
+        return
+    table = Table("change", "version", "algorithm", "value", "label", "category")
+    for change in changes:
+        table.add_row(change.change, str(change.version), change.algorithm, change.value,
+                      change.label or "-", change.category or "-")  # fmt: skip
+    console.print(table if changes else "No entries changed between those versions.")

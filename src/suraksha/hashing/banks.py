@@ -276,3 +276,49 @@ def _file_digest(path: Path) -> str:
         for chunk in iter(lambda: stream.read(_READ_CHUNK), b""):
             hasher.update(chunk)
     return hasher.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class BankChange:
+    """One entry added or removed between two versions of a bank."""
+
+    change: str  # "added" | "removed"
+    version: int
+    algorithm: str
+    value: str
+    label: str | None
+    category: str | None
+
+
+def diff_versions(
+    session: Session, bank: str, *, since: int | None = None, until: int | None = None
+) -> list[BankChange]:
+    """What changed in `bank` after version `since` up to `until` (default: the last import)."""
+    row = session.scalar(select(HashBank).where(HashBank.name == bank))
+    if row is None:
+        raise UserInputError(f"No bank named {bank!r}. See `suraksha hashes list`.")
+    last = row.current_version if until is None else until
+    first = last - 1 if since is None else since
+    if not 0 <= first <= last <= row.current_version:
+        raise UserInputError(
+            f"Bank {bank!r} has versions 1 to {row.current_version}; give 0 ≤ --since ≤ --until "
+            f"≤ {row.current_version}."
+        )
+    changes: list[BankChange] = []
+    for column, label in (
+        (BankEntry.added_version, "added"),
+        (BankEntry.removed_version, "removed"),
+    ):
+        for entry in session.scalars(
+            select(BankEntry)
+            .where(BankEntry.bank_id == row.id, column > first, column <= last)
+            .order_by(column, BankEntry.algorithm, BankEntry.value)
+        ):
+            version = entry.added_version if label == "added" else entry.removed_version
+            assert version is not None  # selected by a range on this column
+            changes.append(
+                BankChange(
+                    label, version, entry.algorithm, entry.value, entry.label, entry.category
+                )
+            )
+    return changes
