@@ -101,3 +101,17 @@ def test_expired_preservation_adds_nothing_and_score_is_the_sum() -> None:
     window = {f.factor: f for f in result.factors}["platform_preservation_window"]
     assert (window.value, window.weight) == ("expired", 0.0)
     assert result.score == round(sum(f.weight for f in result.factors), 1) > 100
+
+
+def test_viral_only_matches_lower_priority_and_ignorable_files_are_not_new() -> None:
+    files = [FileFacts("f1", "a" * 32, None, ()), FileFacts("f2", "b" * 32, None, ())]
+    viral = MatchView("tip_file", "f1", "memes", "viral", 3, "md5", 0, None, "a" * 32)
+    ignorable = MatchView("tip_file", "f2", "nsrl", "ignorable", 1, "md5", 0, None, "b" * 32)
+    result = assess([tip("1", files=files)], {"f1": [viral], "f2": [ignorable]}, as_of=AS_OF)
+    by_name = {f.factor: f for f in result.factors}
+    assert "never_seen_material" not in by_name  # both files are matched, neither is new
+    assert "known_material" not in by_name
+    assert (by_name["viral_material_only"].weight, by_name["viral_material_only"].source) == (
+        -5.0,
+        ["memes"],
+    )

@@ -145,6 +145,21 @@ def assess(
                 f"files match known-material banks in {len(_ids(r for r, _ in known))} report(s)",
             )
         )
+    viral = [
+        (r, m) for r, f in files for m in matches.get(f.file_row_id, []) if m.bank_kind == "viral"
+    ]
+    if viral and not known:
+        # Widely circulated material (memes, viral clips) says little about whether this person
+        # produces or trades material; it lowers the score so such subjects do not crowd the top.
+        factors.append(
+            Factor(
+                "viral_material_only",
+                len({m.value for _, m in viral}),
+                -5.0,
+                sorted({m.bank for _, m in viral}),
+                "the only matched files are in viral banks: widely circulated, lower priority",
+            )
+        )
     classes = [(r, f.classification) for r, f in files if f.classification in SEVERITY_POINTS]
     if classes:
         worst = min((c for _, c in classes), key=lambda c: -SEVERITY_POINTS[c])
