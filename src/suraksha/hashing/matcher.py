@@ -8,7 +8,7 @@ match can always say what it matched and when. Matching a target again replaces 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, tuple_
@@ -107,44 +107,52 @@ CONFIRM_ABOVE = 20
 def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
     """PDQ targets against every bank's PDQ entries within the bank's threshold.
 
-    Entries of quality under 50 are skipped: featureless images match too much. A linear scan;
-    a binary index (faiss) replaces it when banks grow (issue 4).
+    Entries of quality under 50 are skipped: featureless images match too much.
     """
     probes = [(t, int(v, 16)) for t in targets if (v := t.hashes.get("pdq")) and len(v) == 64]
-    if not probes:
-        return []
     found: list[MatchView] = []
-    entries = session.execute(
+    near = _pdq_near(session, [probe for _, probe in probes], min_quality=MIN_QUALITY)
+    for position, entry, bank, distance in near:
+        target = probes[position][0]
+        session.add(
+            HashMatch(
+                target_kind=target.kind,
+                target_id=target.target_id,
+                bank_id=bank.id,
+                entry_id=entry.id,
+                bank_version=bank.current_version,
+                algorithm="pdq",
+                distance=distance,
+            )
+        )
+        found.append(
+            _view(target.kind, target.target_id, bank, entry, bank.current_version, distance)
+        )
+    return found
+
+
+def _pdq_near(
+    session: Session, probes: Sequence[int], *, min_quality: int | None
+) -> Iterator[tuple[int, BankEntry, HashBank, int]]:
+    """(probe position, entry, bank, distance) for active PDQ entries within each bank's threshold.
+
+    A linear scan: fine for the banks a unit holds today; `pdq_index.PdqIndex` replaces it (#4).
+    """
+    if not probes:
+        return
+    query = (
         select(BankEntry, HashBank)
         .join(HashBank, HashBank.id == BankEntry.bank_id)
-        .where(
-            BankEntry.algorithm == "pdq",
-            BankEntry.removed_version.is_(None),
-            (BankEntry.quality.is_(None)) | (BankEntry.quality >= MIN_QUALITY),
-        )
-    ).all()
-    for entry, bank in entries:
+        .where(BankEntry.algorithm == "pdq", BankEntry.removed_version.is_(None))
+    )
+    if min_quality is not None:
+        query = query.where(BankEntry.quality.is_(None) | (BankEntry.quality >= min_quality))
+    for entry, bank in session.execute(query).all():
         banked = int(entry.value, 16)
-        for target, probe in probes:
+        for position, probe in enumerate(probes):
             distance = (banked ^ probe).bit_count()
             if distance <= bank.pdq_threshold:
-                session.add(
-                    HashMatch(
-                        target_kind=target.kind,
-                        target_id=target.target_id,
-                        bank_id=bank.id,
-                        entry_id=entry.id,
-                        bank_version=bank.current_version,
-                        algorithm="pdq",
-                        distance=distance,
-                    )
-                )
-                found.append(
-                    _view(
-                        target.kind, target.target_id, bank, entry, bank.current_version, distance
-                    )
-                )
-    return found
+                yield position, entry, bank, distance
 
 
 def matches_for(
@@ -230,15 +238,7 @@ def lookup(session: Session, value: str) -> list[MatchView]:
     for entry, bank in rows:
         found.append(_view("lookup", text, bank, entry, bank.current_version, 0))
     if "pdq" in algorithms:
-        probe = int(text, 16)
-        # A linear scan: fine for the banks a unit holds today; a binary index replaces it (#4).
-        candidates = session.execute(
-            select(BankEntry, HashBank)
-            .join(HashBank, HashBank.id == BankEntry.bank_id)
-            .where(BankEntry.algorithm == "pdq", BankEntry.removed_version.is_(None))
-        )
-        for entry, bank in candidates:
-            distance = (int(entry.value, 16) ^ probe).bit_count()
-            if distance <= bank.pdq_threshold:
-                found.append(_view("lookup", text, bank, entry, bank.current_version, distance))
+        # An analyst asking about a value sees low-quality entries too, unlike automatic matching.
+        for _, entry, bank, distance in _pdq_near(session, [int(text, 16)], min_quality=None):
+            found.append(_view("lookup", text, bank, entry, bank.current_version, distance))
     return sorted(found, key=lambda view: (view.distance, view.bank))

@@ -45,9 +45,8 @@ from suraksha.intake.models import (
 )
 from suraksha.intake.records import ParsedTip
 from suraksha.intake.registry import FORMATS, format_named
-from suraksha.intake.rows import TipRows, file_set_digest, tip_id_of, tip_rows
+from suraksha.intake.rows import TipRows, tip_id_of, tip_rows
 from suraksha.intake.tips import TIP_FILE_TARGET, match_file_rows
-from suraksha.intake.versions import changes, snapshot
 from suraksha.storage.base import utcnow
 from suraksha.storage.session import session_factory
 
@@ -287,8 +286,6 @@ def _store_step(
             .where(Tip.id.in_(tip_ids))
         )
     }
-    known_sets = _known_file_sets(session, step)
-
     all_rows: list[TipRows] = []
     for pending, parsed in step:
         assert pending.document is not None and pending.unit.fmt is not None
@@ -305,7 +302,7 @@ def _store_step(
                 version=version,
                 run_id=run_id,
                 now=now,
-                changes=changes(previous[1] if previous else None, snapshot(parsed.tip)),
+                previous_snapshot=previous[1] if previous else None,
             )
         except Exception as err:  # as above: quarantine the document, keep the run going
             _quarantine(session, pending, _internal(err), outcome, run_id)
@@ -317,11 +314,9 @@ def _store_step(
             outcome.new_versions += 1
         else:
             outcome.added += 1
-            digest = rows.tip["file_set_digest"]
-            if digest is not None and digest in known_sets:
-                outcome.bundled += 1
-            if digest is not None:
-                known_sets.add(digest)
+    outcome.bundled += _repeated_file_sets(
+        session, [r.tip["file_set_digest"] for r in all_rows if r.tip_id not in existing]
+    )
 
     replaced = [r.tip_id for r in all_rows if r.tip_id in existing]
     if replaced:
@@ -386,15 +381,23 @@ def _clear_derived(session: Session, tip_ids: list[str]) -> None:
     session.execute(delete(TipFile).where(TipFile.tip_id.in_(tip_ids)))
 
 
-def _known_file_sets(session: Session, step: list[tuple[_Pending, ParsedTip]]) -> set[str]:
-    digests = {d for _, parsed in step if (d := file_set_digest(parsed.tip)) is not None}
-    if not digests:
-        return set()
-    return set(
+def _repeated_file_sets(session: Session, digests: list[str | None]) -> int:
+    """How many of these new tips repeat a file set already held, or seen earlier in the list."""
+    wanted = sorted({d for d in digests if d is not None})
+    if not wanted:
+        return 0
+    held = set(
         session.scalars(
-            select(Tip.file_set_digest).where(Tip.file_set_digest.in_(sorted(digests))).distinct()
+            select(Tip.file_set_digest).where(Tip.file_set_digest.in_(wanted)).distinct()
         )
     )
+    repeats = 0
+    for digest in digests:
+        if digest is None:
+            continue
+        repeats += digest in held
+        held.add(digest)
+    return repeats
 
 
 def _internal(err: Exception) -> str:

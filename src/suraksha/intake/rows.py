@@ -23,7 +23,7 @@ from suraksha.intake.records import (
     IpEventRecord,
     TipRecord,
 )
-from suraksha.intake.versions import snapshot
+from suraksha.intake.versions import changes, snapshot
 
 Row = dict[str, Any]
 
@@ -65,11 +65,12 @@ def tip_rows(
     version: int,
     run_id: int,
     now: datetime,
-    changes: dict[str, Any],
+    previous_snapshot: dict[str, Any] | None,
 ) -> TipRows:
-    """All rows for one version of one tip."""
+    """All rows for one version of one tip; `previous_snapshot` is the version it replaces."""
     tip_id = tip_id_of(record)
     version_id = make_id("tipversion", tip_id, version)
+    facts = snapshot(record)
     rows = TipRows(
         tip_id=tip_id,
         version_id=version_id,
@@ -107,8 +108,8 @@ def tip_rows(
             "location": document.location,
             "run_id": run_id,
             "ingested_at": now,
-            "snapshot": snapshot(record),
-            "changes": changes,
+            "snapshot": facts,
+            "changes": changes(previous_snapshot, facts),
         },
     )
     rows.documents = [
