@@ -55,11 +55,18 @@ def _empty_postgres(engine: Engine) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Workspace settings on a fresh database of the parametrised kind."""
+    """Workspace settings on an empty database of the parametrised kind (migrated on PostgreSQL)."""
     home = tmp_path / "home"
     if request.param == "sqlite":
         return Settings(home=home, database_url=f"sqlite:///{home / 'suraksha.sqlite3'}")
     url: str = request.getfixturevalue("postgres_url")
+    # The session's database is shared by every test of this worker: empty it for each test, so
+    # that what one test (or a CLI it ran) left behind can never leak into the next.
+    engine = create_engine(url)
+    try:
+        _empty_postgres(engine)
+    finally:
+        engine.dispose()
     return Settings(home=home, database_url=url)
 
 
@@ -67,8 +74,6 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 def db(settings: Settings) -> Iterator[Engine]:
     """A migrated engine on an empty database (SQLite file or PostgreSQL), disposed after the test."""
     engine = open_engine(settings, migrate=True)
-    if engine.dialect.name == "postgresql":
-        _empty_postgres(engine)
     try:
         yield engine
     finally:
