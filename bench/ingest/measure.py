@@ -10,6 +10,7 @@ seconds, documents per second and peak resident memory (MiB). Modes:
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -48,10 +49,10 @@ def format_parse(corpus: Path) -> int:
     return documents
 
 
-def full_ingest(corpus: Path, url: str) -> int:
+def full_ingest(corpus: Path, url: str, workers: int) -> int:
     with tempfile.TemporaryDirectory(prefix="suraksha-bench-home-") as home:
         engine = open_engine(Settings(home=Path(home), database_url=url), migrate=True)
-        result = ingest(engine, plan([corpus]))
+        result = ingest(engine, plan([corpus]), workers=workers)
         engine.dispose()
     return result.seen
 
@@ -67,17 +68,25 @@ def peak_resident_mib() -> float:
 
 def main() -> None:
     mode, corpus = sys.argv[1], Path(sys.argv[2])
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     if mode == "raw-parse":
         documents = raw_parse(corpus)
     elif mode == "format-parse":
         documents = format_parse(corpus)
     elif mode == "ingest":
-        documents = full_ingest(corpus, sys.argv[3])
+        documents = full_ingest(corpus, sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     seconds = time.perf_counter() - started
     peak_mib = peak_resident_mib()
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    writer_cpu = own.ru_utime + own.ru_stime - cpu_before
+    workers_cpu = children.ru_utime + children.ru_stime
     print(
         json.dumps(
             {
@@ -86,6 +95,9 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "per_second": round(documents / seconds, 1),
                 "peak_mib": round(peak_mib, 1),
+                "cpu_seconds": round(writer_cpu + workers_cpu, 2),
+                "writer_cpu_seconds": round(writer_cpu, 2),
+                "per_cpu_second": round(documents / (writer_cpu + workers_cpu), 1),
             }
         )
     )

@@ -9,42 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from suraksha.config import Settings
 from suraksha.intake.models import Tip
-from suraksha.storage.base import Base
 from suraksha.storage.session import reading
 from suraksha.synthetic.tips import write_corpus
 from suraksha.workspace import open_engine
+from tests.intake.content import fingerprint
 
-# Columns that record when or in which run something happened, or surrogate counters: they
-# legitimately differ between a resumed and an uninterrupted run. Everything else must match.
-VOLATILE = {
-    "id", "run_id", "ingested_at", "first_ingested_at", "updated_at", "at", "matched_at",
-    "resolved_run_id", "started_at", "finished_at", "imported_at", "created_at",
-}  # fmt: skip
-SKIP_TABLES = {"ingest_runs", "alembic_version"}
-
-
-def fingerprint(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows without volatile columns, sorted: the database's content."""
-    content: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
-            if table.name in SKIP_TABLES:
-                continue
-            columns = [
-                c
-                for c in table.columns
-                if c.name not in VOLATILE or (c.primary_key and c.type.python_type is str)
-            ]
-            rows = connection.execute(select(*columns)).all()
-            content[table.name] = sorted(tuple(repr(v) for v in row) for row in rows)
-    return content
+ARGUMENTS = ("--batch-size", "4", "--json", "--workers", "2")
 
 
 def ingest_process(settings: Settings, corpus: Path) -> subprocess.Popen[bytes]:
@@ -54,7 +30,8 @@ def ingest_process(settings: Settings, corpus: Path) -> subprocess.Popen[bytes]:
         "SURAKSHA_DATABASE_URL": settings.database_url,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "suraksha", "ingest", str(corpus), "--batch-size", "4", "--json"],
+        # With worker processes, as large runs go: killing the writer must stop them too.
+        [sys.executable, "-m", "suraksha", "ingest", str(corpus), *ARGUMENTS],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -12,9 +12,13 @@ from rich.table import Table
 
 from suraksha.cli.console import ExitCode, console, engine, errors, progress, settings
 from suraksha.intake.pipeline import DEFAULT_BATCH, IngestResult, count_units, ingest, plan
+from suraksha.intake.prepare import default_workers
 from suraksha.intake.quarantine import quarantine_records
 from suraksha.intake.registry import FORMATS
 from suraksha.storage.session import reading
+
+# Below this many units, starting worker processes (a second or so) costs more than it saves.
+AUTO_WORKERS_FROM = 2_000
 
 _FORMAT_HELP = "Force a format instead of detecting it: " + ", ".join(f.name for f in FORMATS) + "."
 
@@ -43,6 +47,14 @@ def ingest_command(
     batch_size: int = typer.Option(
         DEFAULT_BATCH, "--batch-size", min=1, max=100_000, help="Tips per transaction."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=0,
+        max=64,
+        help="Processes reading and parsing tips while this one writes; 0 reads in this process. "
+        f"Default: one per core for {AUTO_WORKERS_FROM:,} units or more, else 0.",
+    ),
 ) -> None:
     """Ingest tips: NCMEC ESP XML report folders (`<reportId>/report.xml` + `files/*.xml`),
     law-enforcement CyberTipline JSON (`<reportId>.json`) and state hand-off spreadsheets (a folder
@@ -56,10 +68,12 @@ def ingest_command(
     quarantined with the reason and location (see `suraksha intake quarantine`); exit code 2 says
     some were. A run that is interrupted can simply be run again.
 
-    Example: `suraksha ingest ./tips/2026-11 ./more-tips/123456789.json --json`
+    Example: `suraksha ingest ./tips/2026-11 ./more-tips/123456789.json --json --workers 2`
     """
     db = engine()
     total = count_units(paths, format_name)
+    if workers is None:
+        workers = default_workers() if total >= AUTO_WORKERS_FROM else 0
     # Archives are unpacked inside the workspace (not /tmp: evidence stays where it is governed),
     # and removed once their tips are stored; the raw documents are kept in the database.
     scratch_root = settings().ensure_home() / "scratch"
@@ -73,6 +87,7 @@ def ingest_command(
             db,
             plan(paths, format_name, scratch=Path(scratch)),
             batch_size=batch_size,
+            workers=workers,
             on_unit=lambda _unit: bar.advance(task),
         )
     if as_json:

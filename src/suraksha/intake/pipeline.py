@@ -21,14 +21,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from suraksha.errors import FormatError
 from suraksha.hashing.matcher import forget_targets
 from suraksha.intake.discovery import InputUnit, discover
-from suraksha.intake.formats.interface import TipDocument, TipFormat
+from suraksha.intake.formats.interface import TipFormat
 from suraksha.intake.models import (
     Account,
     Address,
@@ -43,11 +42,12 @@ from suraksha.intake.models import (
     TipVersion,
     TipWarning,
 )
-from suraksha.intake.records import ParsedTip
+from suraksha.intake.prepare import Prepared, prepared
 from suraksha.intake.registry import FORMATS, format_named
-from suraksha.intake.rows import TipRows, tip_id_of, tip_rows
+from suraksha.intake.rows import TipRows, as_version
 from suraksha.intake.tips import TIP_FILE_TARGET, match_file_rows
 from suraksha.storage.base import utcnow
+from suraksha.storage.bulk import bulk_insert
 from suraksha.storage.session import session_factory
 
 DEFAULT_BATCH = 500
@@ -112,24 +112,20 @@ def count_units(paths: Iterable[Path], format_name: str | None = None) -> int:
     return sum(1 for _ in plan(paths, format_name))
 
 
-@dataclass(slots=True)
-class _Pending:
-    """A document read from a unit (or the error reading it), waiting for its batch."""
-
-    unit: InputUnit
-    document: TipDocument | None
-    error: str | None = None
-
-
 def ingest(
     engine: Engine,
     units: Iterable[InputUnit],
     *,
     batch_size: int = DEFAULT_BATCH,
+    workers: int = 0,
     on_unit: Callable[[InputUnit], None] | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> IngestResult:
-    """Read, parse and store every unit; see the module docstring for the guarantees."""
+    """Read, parse and store every unit; see the module docstring for the guarantees.
+
+    With `workers` > 0, documents are read and parsed in that many worker processes while this
+    process writes (`suraksha.intake.prepare`); what is stored is the same.
+    """
     make_session = session_factory(engine)
     with make_session.begin() as session:
         run = IngestRun(paths=[])
@@ -137,7 +133,10 @@ def ingest(
         session.flush()
         result = IngestResult(run_id=run.id)
     origins: list[str] = []
-    for batch in _batches(_pending(units, result, origins, on_unit), batch_size):
+    documents = prepared(
+        _noted(units, result, origins), result.run_id, workers=workers, on_unit=on_unit
+    )
+    for batch in _batches(documents, batch_size):
         _write_batch(make_session, batch, result)
         if on_document is not None:
             for _ in batch:
@@ -150,38 +149,28 @@ def ingest(
     return result
 
 
-def _pending(
-    units: Iterable[InputUnit],
-    result: IngestResult,
-    origins: list[str],
-    on_unit: Callable[[InputUnit], None] | None,
-) -> Iterator[_Pending]:
+def _noted(
+    units: Iterable[InputUnit], result: IngestResult, origins: list[str]
+) -> Iterator[InputUnit]:
+    """The units to prepare; units no format claims are counted as skipped and go no further."""
     for unit in units:
         if len(origins) < 1000:
             origins.append(unit.origin)
-        if unit.error is not None:
-            yield _Pending(unit, None, unit.error)
-        elif unit.fmt is None:
+        if unit.error is None and unit.fmt is None:
             result.skipped_total += 1
             if len(result.skipped) < EXAMPLES:
                 result.skipped.append(unit.origin)
         else:
-            try:
-                for document in unit.fmt.documents(unit.path):
-                    yield _Pending(unit, document)
-            except FormatError as err:
-                yield _Pending(unit, None, str(err))
-        if on_unit is not None:
-            on_unit(unit)
+            yield unit
 
 
-def _batches(items: Iterator[_Pending], size: int) -> Iterator[list[_Pending]]:
+def _batches(items: Iterator[Prepared], size: int) -> Iterator[list[Prepared]]:
     while chunk := list(islice(items, size)):
         yield chunk
 
 
 def _write_batch(
-    make_session: sessionmaker[Session], batch: list[_Pending], result: IngestResult
+    make_session: sessionmaker[Session], batch: list[Prepared], result: IngestResult
 ) -> None:
     """Write a batch in one transaction; if the database refuses it, retry unit by unit."""
     try:
@@ -190,12 +179,12 @@ def _write_batch(
             _store(session, batch, outcome, result.run_id)
     except DBAPIError:
         if len(batch) == 1:
-            pending = batch[0]
+            item = batch[0]
             with make_session.begin() as session:
                 outcome = _Outcome()
                 _quarantine(
                     session,
-                    pending,
+                    item,
                     "The database refused this tip (a value outside what the schema can hold); "
                     "report it with the quarantine id so the schema can be widened.",
                     outcome,
@@ -203,8 +192,8 @@ def _write_batch(
                 )
             outcome.add_to(result)
             return
-        for pending in batch:
-            _write_batch(make_session, [pending], result)
+        for item in batch:
+            _write_batch(make_session, [item], result)
         return
     outcome.add_to(result)
 
@@ -236,48 +225,41 @@ class _Outcome:
         result.bundled += self.bundled
 
 
-def _store(session: Session, batch: list[_Pending], outcome: _Outcome, run_id: int) -> None:
-    digests = [p.document.digest for p in batch if p.document is not None]
+def _store(session: Session, batch: list[Prepared], outcome: _Outcome, run_id: int) -> None:
+    digests = [item.digest for item in batch if item.digest is not None]
     known = set(
         session.scalars(
             select(TipVersion.content_digest).where(TipVersion.content_digest.in_(digests))
         )
     )
-    parsed: list[tuple[_Pending, ParsedTip]] = []
-    for pending in batch:
-        if pending.document is None:
-            _quarantine(session, pending, pending.error or "unreadable", outcome, run_id)
-            continue
-        if pending.document.digest in known:
-            outcome.unchanged += 1
-            continue
-        known.add(pending.document.digest)
-        assert pending.unit.fmt is not None  # units without a format are skipped earlier
-        try:
-            parsed.append((pending, pending.unit.fmt.parse(pending.document)))
-        except FormatError as err:
-            _quarantine(session, pending, str(err), outcome, run_id)
-        except Exception as err:  # a defect in a format must not stop a run of millions
-            _quarantine(session, pending, _internal(err), outcome, run_id)
+    ready: list[tuple[Prepared, TipRows]] = []
+    for item in batch:
+        if item.digest is not None:
+            if item.digest in known:
+                outcome.unchanged += 1
+                continue
+            known.add(item.digest)
+        if item.rows is None:
+            _quarantine(session, item, item.error or "unreadable", outcome, run_id)
+        else:
+            ready.append((item, item.rows))
     # A report may come twice in one batch (two corrected copies): split so each is its own step.
-    while parsed:
+    while ready:
         seen: set[str] = set()
-        step: list[tuple[_Pending, ParsedTip]] = []
-        for item in parsed:
-            tip_id = tip_id_of(item[1].tip)
-            if tip_id in seen:
+        step: list[tuple[Prepared, TipRows]] = []
+        for entry in ready:
+            if entry[1].tip_id in seen:
                 break
-            seen.add(tip_id)
-            step.append(item)
+            seen.add(entry[1].tip_id)
+            step.append(entry)
         _store_step(session, step, outcome, run_id)
-        parsed = parsed[len(step) :]
+        ready = ready[len(step) :]
 
 
 def _store_step(
-    session: Session, step: list[tuple[_Pending, ParsedTip]], outcome: _Outcome, run_id: int
+    session: Session, step: list[tuple[Prepared, TipRows]], outcome: _Outcome, run_id: int
 ) -> None:
-    now = utcnow()
-    tip_ids = [tip_id_of(parsed.tip) for _, parsed in step]
+    tip_ids = [rows.tip_id for _, rows in step]
     existing = {
         tip_id: (version, snap)
         for tip_id, version, snap in session.execute(
@@ -287,33 +269,16 @@ def _store_step(
         )
     }
     all_rows: list[TipRows] = []
-    for pending, parsed in step:
-        assert pending.document is not None and pending.unit.fmt is not None
-        tip_id = tip_id_of(parsed.tip)
-        previous = existing.get(tip_id)
-        version = previous[0] + 1 if previous else 1
-        try:
-            rows = tip_rows(
-                pending.unit.fmt,
-                pending.unit.origin,
-                pending.document,
-                parsed.tip,
-                [(w.path, w.message) for w in parsed.warnings],
-                version=version,
-                run_id=run_id,
-                now=now,
-                previous_snapshot=previous[1] if previous else None,
-            )
-        except Exception as err:  # as above: quarantine the document, keep the run going
-            _quarantine(session, pending, _internal(err), outcome, run_id)
-            continue
-        all_rows.append(rows)
-        outcome.warnings += len(rows.warnings)
-        outcome.files += len(rows.files)
-        if previous:
+    for _, rows in step:
+        previous = existing.get(rows.tip_id)
+        if previous is not None:
+            as_version(rows, previous[0] + 1, previous[1])
             outcome.new_versions += 1
         else:
             outcome.added += 1
+        all_rows.append(rows)
+        outcome.warnings += len(rows.warnings)
+        outcome.files += len(rows.files)
     outcome.bundled += _repeated_file_sets(
         session, [r.tip["file_set_digest"] for r in all_rows if r.tip_id not in existing]
     )
@@ -341,14 +306,11 @@ def _store_step(
     _insert(session, IpEvent, [e for r in all_rows for e in r.ip_events])
     _insert(session, Address, [a for r in all_rows for a in r.addresses])
     outcome.matched_files += len(match_file_rows(session, files))
-    outcome.resolved += _resolve_quarantine(session, [p for p, _ in step], run_id)
+    outcome.resolved += _resolve_quarantine(session, [item for item, _ in step], run_id)
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    # Core executemany on the table: the ORM's bulk insert would split the rows into groups by
-    # which columns are None, costing one statement per group instead of one per table.
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
+    bulk_insert(session.connection(), model.__table__, rows)
 
 
 def _clear_derived(session: Session, tip_ids: list[str]) -> None:
@@ -400,27 +362,18 @@ def _repeated_file_sets(session: Session, digests: list[str | None]) -> int:
     return repeats
 
 
-def _internal(err: Exception) -> str:
-    return (
-        f"Suraksha could not read this document: internal error {type(err).__name__}: {err}. "
-        "It is kept here; report the quarantine id so the defect can be fixed, then ingest again."
-    )
-
-
-def _location_key(pending: _Pending) -> tuple[str, str | None]:
-    location = pending.document.location if pending.document is not None else None
-    return pending.unit.origin, location
+def _location_key(item: Prepared) -> tuple[str, str | None]:
+    return item.origin, item.location
 
 
 def _quarantine(
-    session: Session, pending: _Pending, reason: str, outcome: _Outcome, run_id: int
+    session: Session, item: Prepared, reason: str, outcome: _Outcome, run_id: int
 ) -> None:
-    origin, location = _location_key(pending)
-    document = pending.document
+    origin, location = _location_key(item)
     shown = f"{origin} ({location})" if location else origin
     outcome.quarantined.append((shown, reason))
     # The same bad document sent again is the same quarantine case, not a new one.
-    digest = document.digest if document else None
+    digest = item.digest
     repeat = session.scalar(
         select(QuarantineRecord.id).where(
             QuarantineRecord.origin == origin,
@@ -440,15 +393,15 @@ def _quarantine(
             run_id=run_id,
             origin=origin,
             location=location,
-            format_name=pending.unit.fmt.name if pending.unit.fmt else None,
-            content_digest=document.digest if document else None,
-            size=document.size if document else None,
+            format_name=item.format_name,
+            content_digest=item.digest,
+            size=item.size,
             reason=reason,
         )
     )
 
 
-def _resolve_quarantine(session: Session, stored: list[_Pending], run_id: int) -> int:
+def _resolve_quarantine(session: Session, stored: list[Prepared], run_id: int) -> int:
     """Mark open quarantine records of the same origin and location as fixed by this run."""
     resolved = 0
     keys = {_location_key(p) for p in stored}

@@ -292,3 +292,21 @@ def file_set_digest(record: TipRecord) -> str | None:
     if not keys:
         return None
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+
+def as_version(rows: TipRows, version: int, previous_snapshot: dict[str, Any] | None) -> None:
+    """Renumber rows prepared as a first version into `version`, which follows `previous_snapshot`.
+
+    Only the version's own rows carry the number; the tip's accounts, files and identifiers have
+    ids that do not depend on it (they replace the previous version's rows).
+    """
+    version_id = make_id("tipversion", rows.tip_id, version)
+    rows.version_id = version_id
+    rows.tip["version"] = version
+    rows.version["id"] = version_id
+    rows.version["version"] = version
+    rows.version["changes"] = changes(previous_snapshot, rows.version["snapshot"])
+    for document in rows.documents:
+        document["tip_version_id"] = version_id
+    for warning in rows.warnings:
+        warning["version"] = version

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,15 +37,15 @@ class TipDocument:
     origin: Path
     parts: tuple[tuple[str, bytes], ...]
     location: str | None = None  # where in the unit, when a unit holds many tips ("row 17")
+    digest: str = field(init=False)
+    """SHA-256 over every part's name and bytes, in name order: the unit's identity."""
 
-    @property
-    def digest(self) -> str:
-        """SHA-256 over every part's name and bytes, in name order: the unit's identity."""
+    def __post_init__(self) -> None:
         hasher = hashlib.sha256()
         for name, data in sorted(self.parts):
             hasher.update(f"{name}\x00{len(data)}\x00".encode())
             hasher.update(data)
-        return hasher.hexdigest()
+        object.__setattr__(self, "digest", hasher.hexdigest())  # computed once: it is read often
 
     @property
     def size(self) -> int:

@@ -247,6 +247,8 @@ class NcmecXmlFormat(TipFormat):
 
 def _read_inside(unit: Path, path: Path, name: str) -> tuple[str, bytes]:
     """`read_part`, refusing a part that is a link to somewhere outside the unit folder."""
-    if not path.resolve(strict=True).is_relative_to(unit):
+    # Only a link (the part, or the files/ folder it is in) can lead outside: resolve just those.
+    linked = path.is_symlink() or (path.parent != unit and path.parent.is_symlink())
+    if linked and not path.resolve(strict=True).is_relative_to(unit):
         raise HostileInputError(f"{path} points outside the report folder {unit}; not read.")
     return read_part(path, name)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -43,9 +43,8 @@ def local_name(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-@dataclass(frozen=True, slots=True)
-class XmlChild:
-    """An element with its local name and its locator."""
+class XmlChild(NamedTuple):
+    """An element with its local name and its locator (a tuple: built for every element read)."""
 
     name: str
     element: etree._Element
@@ -82,19 +81,22 @@ class XmlReader:
         """Element children with their locators (comments and PIs were removed by the parser)."""
         if len(element) == 0:  # most calls are on leaves: answer without building anything
             return []
-        elements = [child for child in element if isinstance(child.tag, str)]
-        names = [local_name(child) for child in elements]
+        named: list[tuple[str, etree._Element]] = []
         totals: dict[str, int] = {}
-        for name in names:
-            totals[name] = totals.get(name, 0) + 1
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str):
+                name = tag.rpartition("}")[2]
+                totals[name] = totals.get(name, 0) + 1
+                named.append((name, child))
         seen: dict[str, int] = {}
         result = []
-        for name, child in zip(names, elements, strict=True):
-            seen[name] = position = seen.get(name, 0) + 1
-            step = name
+        for name, child in named:
             if name in REPEATABLE or totals[name] > 1:
-                step = f"{name}[{position}]"
-            result.append(XmlChild(name, child, f"{path}/{step}"))
+                seen[name] = position = seen.get(name, 0) + 1
+                result.append(XmlChild(name, child, f"{path}/{name}[{position}]"))
+            else:
+                result.append(XmlChild(name, child, f"{path}/{name}"))
         return result
 
     def fields(self, parent: XmlChild, context: str) -> list[XmlChild]:
@@ -132,8 +134,9 @@ class XmlReader:
 
     def text(self, child: XmlChild) -> str | None:
         """The stripped text of a leaf element, or None when empty; nested elements are kept."""
-        for nested in self.children(child.element, child.path):
-            self.unknown(nested, child.name)
+        if len(child.element):  # a leaf has no children: skip the call for the common case
+            for nested in self.children(child.element, child.path):
+                self.unknown(nested, child.name)
         value = (child.element.text or "").strip()
         return value or None
 
