@@ -16,9 +16,16 @@ from suraksha.intel import models as _intel_models
 from suraksha.storage import schema
 from suraksha.storage.base import Base
 from suraksha.storage.engine import create_engine_for
+from suraksha.triage import models as _triage_models
 
 # Named so that the imports above are visibly used: these modules define the tables.
-DOMAIN_MODELS = (_intake_models, _hashing_models, _identity_models, _intel_models)
+DOMAIN_MODELS = (
+    _intake_models,
+    _hashing_models,
+    _identity_models,
+    _intel_models,
+    _triage_models,
+)
 
 
 def metadata() -> MetaData:

@@ -12,9 +12,9 @@ from rich.table import Table
 
 from suraksha.cli.console import ExitCode, console, engine, errors, progress, settings
 from suraksha.intake.pipeline import DEFAULT_BATCH, IngestResult, count_units, ingest, plan
-from suraksha.intake.prepare import default_workers
 from suraksha.intake.quarantine import quarantine_records
 from suraksha.intake.registry import FORMATS
+from suraksha.parallel import default_workers
 from suraksha.storage.session import reading
 
 # Below this many units, starting worker processes (a second or so) costs more than it saves.

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from suraksha import __version__
-from suraksha.cli import demo, hashes, intake, subjects, synth, workspace
+from suraksha.cli import demo, hashes, intake, scan, subjects, synth, workspace
 from suraksha.cli.console import ExitCode, errors
 from suraksha.errors import SurakshaError
 
@@ -29,6 +29,7 @@ demo.register(app)
 synth.register(app)
 intake.register(app)
 hashes.register(app)
+scan.register(app)
 subjects.register(app)
 
 

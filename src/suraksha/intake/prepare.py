@@ -10,32 +10,24 @@ Rows are prepared as a first version (`version` 1, no earlier snapshot); the wri
 knows what the database holds, renumbers those that turn out to be later versions
 (`suraksha.intake.rows.as_version`).
 
-Memory stays bounded: at most a few chunks of units per worker are in flight, and the units are
-pulled from the (lazy) discovery only as chunks are handed out.
+Workers, ordering and bounded memory come from `suraksha.parallel.ordered_map`.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
 
 from suraksha.errors import FormatError
 from suraksha.intake.discovery import InputUnit
 from suraksha.intake.rows import TipRows, tip_rows
+from suraksha.parallel import ordered_map
 from suraksha.storage.base import utcnow
 
 CHUNK_UNITS = 32
 """Units handed to a worker at a time: enough to amortise the hand-over, few enough to keep
 results flowing to the writer."""
-
-IN_FLIGHT_PER_WORKER = 4
-"""Chunks queued or running per worker; bounds memory whatever the corpus size."""
 
 
 @dataclass(slots=True)
@@ -98,11 +90,6 @@ def internal_error(err: Exception) -> str:
     )
 
 
-def default_workers() -> int:
-    """Worker processes for a run: one per core this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def prepared(
     units: Iterable[InputUnit],
     run_id: int,
@@ -114,57 +101,8 @@ def prepared(
 
     `on_unit` is called as each unit's documents have been prepared (for progress).
     """
-    if workers <= 0:
-        for unit in units:
-            yield from prepare_unit(unit, run_id)
-            if on_unit is not None:
-                on_unit(unit)
-        return
-    yield from _in_workers(iter(units), run_id, workers, on_unit)
-
-
-def _in_workers(
-    units: Iterator[InputUnit],
-    run_id: int,
-    workers: int,
-    on_unit: Callable[[InputUnit], None] | None,
-) -> Iterator[Prepared]:
-    # spawn: workers start from a fresh interpreter (the writer has a database connection and
-    # Rich's refresh thread, neither of which may be forked), as direct children of the writer.
-    context = multiprocessing.get_context("spawn")
-    pending: deque[tuple[list[InputUnit], Future[list[list[Prepared]]]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        broken = False
-        while True:
-            while not broken and len(pending) < workers * IN_FLIGHT_PER_WORKER:
-                chunk = list(islice(units, CHUNK_UNITS))
-                if not chunk:
-                    break
-                pending.append((chunk, pool.submit(_prepare_chunk, chunk, run_id)))
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                # A worker died (killed, or out of memory): finish this run in-process, from
-                # this chunk on, so that nothing is skipped.
-                broken = True
-                results = [prepare_unit(unit, run_id) for unit in chunk]
-            for unit, documents in zip(chunk, results, strict=True):
-                yield from documents
-                if on_unit is not None:
-                    on_unit(unit)
-            if broken:
-                for chunk, _ in pending:
-                    for unit in chunk:
-                        yield from prepare_unit(unit, run_id)
-                        if on_unit is not None:
-                            on_unit(unit)
-                pending.clear()
-                yield from prepared(units, run_id, on_unit=on_unit)
-                return
-
-
-def _prepare_chunk(chunk: list[InputUnit], run_id: int) -> list[list[Prepared]]:
-    return [prepare_unit(unit, run_id) for unit in chunk]
+    work = partial(prepare_unit, run_id=run_id)
+    for unit, documents in ordered_map(work, units, workers=workers, chunk=CHUNK_UNITS):
+        yield from documents
+        if on_unit is not None:
+            on_unit(unit)

@@ -44,6 +44,16 @@ from __future__ import annotations
 
 from suraksha.intake.archives.extraction import Extraction, provenance
 from suraksha.intake.archives.limits import DEFAULT_LIMITS, ArchiveLimits
+from suraksha.intake.archives.magic import HEAD, magic_of
 from suraksha.intake.archives.unpacking import extract, is_archive
 
-__all__ = ["DEFAULT_LIMITS", "ArchiveLimits", "Extraction", "extract", "is_archive", "provenance"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "HEAD",
+    "ArchiveLimits",
+    "Extraction",
+    "extract",
+    "is_archive",
+    "magic_of",
+    "provenance",
+]

@@ -1,0 +1,98 @@
+"""Worker processes across the machine's cores, with results kept in input order.
+
+Reading, parsing, hashing and decoding are CPU-bound and run in worker processes; the database
+writer stays in the calling process (one writer, as SQLite wants). Intake uses this to parse tips
+while the writer stores earlier batches; triage to hash and decode a device's files.
+
+- **Ordered.** Results come back in the order the items were given, so a run stores the same rows in
+  the same order with or without workers (and triage can store an archive's members before it).
+- **Bounded.** At most `window` chunks are queued or running, and items are pulled from the (lazy)
+  input only as chunks are handed out: memory stays flat however long the input.
+- **Robust.** Should a worker die (killed, out of memory), the items it held and every later one are
+  computed in this process instead, so nothing is skipped.
+- **Clean start.** Workers are forked from a fork server that preloads the function's module: they
+  inherit neither the caller's threads (Rich's refresh thread) nor its database connections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from itertools import islice
+from typing import TypeVar
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def ordered_map(
+    function: Callable[[In], Out],
+    items: Iterable[In],
+    *,
+    workers: int,
+    chunk: int = 1,
+    window: int = 0,
+) -> Iterator[tuple[In, Out]]:
+    """(item, function(item)) for each item in order, computed by `workers` processes.
+
+    `workers` 0 computes everything in this process (no start-up cost, easier to debug). Items go
+    to workers `chunk` at a time; at most `window` chunks (default 4 a worker) are in flight.
+    `function` must be a module-level function and items and results picklable. Stopping early
+    (an interrupt, or the caller closing the iterator) cancels what has not started.
+    """
+    source = iter(items)
+    if workers <= 0:
+        for item in source:
+            yield item, function(item)
+        return
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload([_module_of(function)])
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pending: deque[tuple[list[In], Future[list[Out]]]] = deque()
+    limit = window or workers * 4
+    apply = partial(_apply, function)
+    leftovers: list[In] = []
+    try:
+        while True:
+            while len(pending) < limit and (batch := list(islice(source, chunk))):
+                pending.append((batch, pool.submit(apply, batch)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                leftovers = batch + [item for held, _ in pending for item in held]
+                break
+            yield from zip(batch, results, strict=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    # A worker died: what it and the others held, and the rest, are done here, in order.
+    for item in leftovers:
+        yield item, function(item)
+    for item in source:
+        yield item, function(item)
+
+
+def _module_of(function: Callable[..., object]) -> str:
+    target = function.func if isinstance(function, partial) else function
+    return str(getattr(target, "__module__", None) or __name__)
+
+
+def _apply(function: Callable[[In], Out], batch: list[In]) -> list[Out]:
+    return [function(item) for item in batch]

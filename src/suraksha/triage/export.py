@@ -1,0 +1,77 @@
+"""A scan's files as JSON lines (`scan --json FILE`), and the scans of a case and device.
+
+One object per file, in path order: `path`, `md5`, `sha1`, `sha256`, `type`, `class`, `matches`
+(each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`), and where present
+`size`, `inode`, `deleted`, `pdq` and `quality`, `exif`, `error`. Read in batches, so a scan of a
+million files is written in bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from suraksha.hashing.matcher import MatchView, matches_for
+from suraksha.triage.models import ScannedFile
+
+_BATCH: Final = 500
+
+
+def write_jsonl(session: Session, scan_id: int, out: TextIO) -> int:
+    """Write every file of scan `scan_id` to `out`, one JSON object a line; returns how many."""
+    written = 0
+    after: tuple[str, str] | None = None
+    while True:
+        query = select(ScannedFile).where(ScannedFile.scan_id == scan_id)
+        if after is not None:
+            query = query.where(
+                (ScannedFile.path > after[0])
+                | ((ScannedFile.path == after[0]) & (ScannedFile.id > after[1]))
+            )
+        rows = list(session.scalars(query.order_by(ScannedFile.path, ScannedFile.id).limit(_BATCH)))
+        if not rows:
+            return written
+        matches = matches_for(session, "device_file", [row.id for row in rows])
+        for row in rows:
+            document = file_document(row, matches.get(row.id, []))
+            out.write(json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n")
+        written += len(rows)
+        after = (rows[-1].path, rows[-1].id)
+
+
+def file_document(row: ScannedFile, matches: list[MatchView]) -> dict[str, Any]:
+    """The JSON object of one scanned file."""
+    document: dict[str, Any] = {
+        "path": row.path,
+        "md5": row.md5,
+        "sha1": row.sha1,
+        "sha256": row.sha256,
+        "type": row.file_type,
+        "class": row.file_class,
+        "matches": [
+            {
+                "bank": view.bank,
+                "kind": view.bank_kind,
+                "version": view.bank_version,
+                "algorithm": view.algorithm,
+                "distance": view.distance,
+                "category": view.category,
+            }
+            for view in matches
+        ],
+        "size": row.size,
+        "deleted": row.deleted,
+    }
+    if row.inode is not None:
+        document["inode"] = row.inode
+    if row.pdq is not None:
+        document["pdq"] = row.pdq
+        document["quality"] = row.quality
+    if row.exif:
+        document["exif"] = row.exif
+    if row.error:
+        document["error"] = row.error
+    return document

@@ -1,0 +1,84 @@
+"""`suraksha scan` as an examiner runs it: a real process, a real workspace, both databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from suraksha.config import Settings
+from suraksha.hashing.digests import digest_file
+from tests.triage.conftest import png_bomb, write_scene
+
+REQUIRED = {"path", "md5", "sha1", "sha256", "type", "class", "matches"}
+
+
+def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SURAKSHA_HOME": str(settings.home),
+        "SURAKSHA_DATABASE_URL": settings.database_url,
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "suraksha", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_scan_a_device_folder_with_a_bank_and_json(settings: Settings, tmp_path: Path) -> None:
+    device = tmp_path / "device"
+    known = write_scene(device / "DCIM" / "IMG_0001.JPG", 71)
+    write_scene(device / "WhatsApp" / "received.dat", 72, "PNG")
+    with zipfile.ZipFile(device / "backup.zip", "w") as archive:
+        archive.writestr("contacts.vcf", "BEGIN:VCARD\nEND:VCARD\n")
+    bank = tmp_path / "known.md5"
+    bank.write_text(f"{digest_file(known).md5}  banked.jpg\n", encoding="utf-8")
+    assert suraksha(settings, "init").returncode == 0
+    imported = suraksha(settings, "hashes", "import", str(bank), "--bank", "test-known")
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "scan.jsonl"
+
+    done = suraksha(settings, "scan", str(device), "--case", "FIR-9/2026", "--device",
+                    "EX-9 phone", "--json", str(out), "--workers", "2")  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "new-media" in done.stdout and "files in the scan" in done.stdout
+    documents = {doc["path"]: doc for doc in map(json.loads, out.read_text().splitlines())}
+    assert set(documents) == {
+        "DCIM/IMG_0001.JPG",
+        "WhatsApp/received.dat",
+        "backup.zip",
+        "backup.zip!/contacts.vcf",
+    }
+    assert all(set(doc) >= REQUIRED for doc in documents.values())
+    assert documents["DCIM/IMG_0001.JPG"]["class"] == "known"
+    assert documents["DCIM/IMG_0001.JPG"]["matches"][0]["bank"] == "test-known"
+    assert documents["WhatsApp/received.dat"]["type"] == "image/png"
+    assert documents["WhatsApp/received.dat"]["class"] == "new-media"
+
+
+@pytest.mark.slow
+def test_scan_exit_codes(settings: Settings, tmp_path: Path) -> None:
+    assert suraksha(settings, "init").returncode == 0
+    missing = suraksha(settings, "scan", str(tmp_path / "nope"), "--case", "C", "--device", "D")
+    assert missing.returncode == 1
+    assert "does not exist" in missing.stderr
+    device = tmp_path / "device"
+    device.mkdir()
+    png_bomb(device / "bomb.png")
+
+    partial = suraksha(settings, "scan", str(device), "--case", "C", "--device", "D")
+
+    assert partial.returncode == 2, partial.stdout + partial.stderr
+    assert "could not be fully examined" in partial.stderr
