@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from suraksha.hashing.banks import BankKind, import_list
 from suraksha.intake.models import (
     Account,
     Identifier,
@@ -292,3 +293,27 @@ def test_victims_and_accounts_hanging_off_them_are_restricted(db: Engine, tmp_pa
         ("victim", None, True),
         ("associated", "Parent/Guardian", True),
     ]
+
+
+def test_ignorable_files_are_not_counted_as_material(db: Engine, tmp_path: Path) -> None:
+    known, ignorable, unknown = "1" * 32, "2" * 32, "3" * 32
+    for name, digest, kind in (
+        ("vic.md5", known, BankKind.KNOWN),
+        ("nsrl.md5", ignorable, BankKind.IGNORABLE),
+    ):
+        (tmp_path / name).write_text(f"{digest}  some-file.jpg\n")
+        with transaction(db) as session:
+            import_list(session, tmp_path / name, bank=name.removesuffix(".md5"), kind=kind)
+    tips = tmp_path / "tips"
+    tips.mkdir()
+    uploads = [
+        {"filename": f"{n}.jpg", "verificationHash": h}
+        for n, h in enumerate((known, ignorable, unknown))
+    ]
+    body = {"reportId": 800000040, "uploadedFiles": {"uploadedFiles": uploads}}
+    (tips / "800000040.json").write_text(json.dumps(body))
+    result = ingest(db, plan([tips]))
+    # The NSRL-listed file is neither material nor "new": it is counted apart, with the bank named.
+    assert (result.files, result.matched_files, result.ignorable_files) == (2, 1, 1)
+    with transaction(db) as session:
+        assert session.scalar(select(func.count()).select_from(TipFile)) == 3

@@ -116,7 +116,8 @@ def print_result(result: IngestResult) -> None:
         ("skipped (not a tip format)", result.skipped_total),
         ("format warnings", result.warnings),
         ("files named in new tips", result.files),
-        ("of which match a bank", result.matched_files),
+        ("of which match a known or viral bank", result.matched_files),
+        ("ignorable files (NSRL etc.; not counted above)", result.ignorable_files),
         ("new tips repeating a file set", result.bundled),
     ):
         table.add_row(label, f"{value:,}")

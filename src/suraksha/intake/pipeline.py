@@ -69,8 +69,9 @@ class IngestResult:
     skipped_total: int = 0
     resolved: int = 0  # earlier quarantine records that this run's documents fixed
     warnings: int = 0
-    files: int = 0
-    matched_files: int = 0
+    files: int = 0  # files named in new tips, not counting ignorable ones
+    matched_files: int = 0  # of those, files matching a known or viral bank
+    ignorable_files: int = 0  # files matching only ignorable banks (NSRL…): not counted as material
     bundled: int = 0  # new tips whose file set repeats one already held (viral bundles)
 
     @property
@@ -91,8 +92,18 @@ class IngestResult:
             "warnings": self.warnings,
             "files": self.files,
             "matched_files": self.matched_files,
+            "ignorable_files": self.ignorable_files,
             "bundled": self.bundled,
         }
+
+    def absorb(self, batch: IngestResult) -> None:
+        """Add a committed batch's counts (and its first quarantined examples) to this run's."""
+        for name in (
+            "added", "new_versions", "unchanged", "quarantined_total", "resolved", "warnings",
+            "files", "matched_files", "ignorable_files", "bundled",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(batch, name))
+        self.quarantined += batch.quarantined[: max(0, EXAMPLES - len(self.quarantined))]
 
 
 def plan(
@@ -175,57 +186,29 @@ def _write_batch(
     """Write a batch in one transaction; if the database refuses it, retry unit by unit."""
     try:
         with make_session.begin() as session:
-            outcome = _Outcome()
-            _store(session, batch, outcome, result.run_id)
+            outcome = IngestResult(result.run_id)
+            _store(session, batch, outcome)
     except DBAPIError:
         if len(batch) == 1:
             item = batch[0]
             with make_session.begin() as session:
-                outcome = _Outcome()
+                outcome = IngestResult(result.run_id)
                 _quarantine(
                     session,
                     item,
                     "The database refused this tip (a value outside what the schema can hold); "
                     "report it with the quarantine id so the schema can be widened.",
                     outcome,
-                    result.run_id,
                 )
-            outcome.add_to(result)
+            result.absorb(outcome)
             return
         for item in batch:
             _write_batch(make_session, [item], result)
         return
-    outcome.add_to(result)
+    result.absorb(outcome)
 
 
-@dataclass(slots=True)
-class _Outcome:
-    """Counts of one batch, added to the run's result only once the batch is committed."""
-
-    added: int = 0
-    new_versions: int = 0
-    unchanged: int = 0
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
-    resolved: int = 0
-    warnings: int = 0
-    files: int = 0
-    matched_files: int = 0
-    bundled: int = 0
-
-    def add_to(self, result: IngestResult) -> None:
-        result.added += self.added
-        result.new_versions += self.new_versions
-        result.unchanged += self.unchanged
-        result.quarantined_total += len(self.quarantined)
-        result.quarantined += self.quarantined[: max(0, EXAMPLES - len(result.quarantined))]
-        result.resolved += self.resolved
-        result.warnings += self.warnings
-        result.files += self.files
-        result.matched_files += self.matched_files
-        result.bundled += self.bundled
-
-
-def _store(session: Session, batch: list[Prepared], outcome: _Outcome, run_id: int) -> None:
+def _store(session: Session, batch: list[Prepared], outcome: IngestResult) -> None:
     digests = [item.digest for item in batch if item.digest is not None]
     known = set(
         session.scalars(
@@ -240,7 +223,7 @@ def _store(session: Session, batch: list[Prepared], outcome: _Outcome, run_id: i
                 continue
             known.add(item.digest)
         if item.rows is None:
-            _quarantine(session, item, item.error or "unreadable", outcome, run_id)
+            _quarantine(session, item, item.error or "unreadable", outcome)
         else:
             ready.append((item, item.rows))
     # A report may come twice in one batch (two corrected copies): split so each is its own step.
@@ -252,12 +235,12 @@ def _store(session: Session, batch: list[Prepared], outcome: _Outcome, run_id: i
                 break
             seen.add(entry[1].tip_id)
             step.append(entry)
-        _store_step(session, step, outcome, run_id)
+        _store_step(session, step, outcome)
         ready = ready[len(step) :]
 
 
 def _store_step(
-    session: Session, step: list[tuple[Prepared, TipRows]], outcome: _Outcome, run_id: int
+    session: Session, step: list[tuple[Prepared, TipRows]], outcome: IngestResult
 ) -> None:
     tip_ids = [rows.tip_id for _, rows in step]
     existing = {
@@ -305,8 +288,11 @@ def _store_step(
     _insert(session, Identifier, [i for r in all_rows for i in r.identifiers])
     _insert(session, IpEvent, [e for r in all_rows for e in r.ip_events])
     _insert(session, Address, [a for r in all_rows for a in r.addresses])
-    outcome.matched_files += len(match_file_rows(session, files))
-    outcome.resolved += _resolve_quarantine(session, [item for item, _ in step], run_id)
+    matched = match_file_rows(session, files)
+    outcome.matched_files += matched.material
+    outcome.ignorable_files += matched.ignorable
+    outcome.files -= matched.ignorable
+    outcome.resolved += _resolve_quarantine(session, [item for item, _ in step], outcome.run_id)
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -366,12 +352,11 @@ def _location_key(item: Prepared) -> tuple[str, str | None]:
     return item.origin, item.location
 
 
-def _quarantine(
-    session: Session, item: Prepared, reason: str, outcome: _Outcome, run_id: int
-) -> None:
+def _quarantine(session: Session, item: Prepared, reason: str, outcome: IngestResult) -> None:
     origin, location = _location_key(item)
     shown = f"{origin} ({location})" if location else origin
     outcome.quarantined.append((shown, reason))
+    outcome.quarantined_total += 1
     # The same bad document sent again is the same quarantine case, not a new one.
     digest = item.digest
     repeat = session.scalar(
@@ -390,7 +375,7 @@ def _quarantine(
         return
     session.add(
         QuarantineRecord(
-            run_id=run_id,
+            run_id=outcome.run_id,
             origin=origin,
             location=location,
             format_name=item.format_name,

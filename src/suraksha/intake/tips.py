@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from suraksha.hashing.matcher import HashTarget, match_targets
-from suraksha.intake.models import Account, QuarantineRecord, Tip, TipFile
-from suraksha.intake.records import AccountRole
+from suraksha.intake.models import Account, Identifier, QuarantineRecord, Tip, TipFile
+from suraksha.intake.records import AccountRole, IdentifierKind
 
 TIP_FILE_TARGET = "tip_file"
 _BATCH = 500
+_MATERIAL_BANKS = frozenset({"known", "viral"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +94,28 @@ def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:
     return facts
 
 
-def match_files(session: Session, files: Sequence[TipFile]) -> set[str]:
-    """Match tip files against every bank (replacing earlier matches); returns the ids matched."""
+@dataclass(frozen=True, slots=True)
+class FileMatches:
+    """What matching some tip files found, counted by what it means for the analyst."""
+
+    matched: frozenset[str]  # ids of files with any match
+    material: int  # files matching a known or viral bank: material to act on
+    ignorable: int  # files matching only ignorable banks (NSRL and the like): not material
+
+
+def match_files(session: Session, files: Sequence[TipFile]) -> FileMatches:
+    """Match tip files against every bank (replacing earlier matches)."""
     return _match(session, [(f.id, f.md5, f.sha1, f.sha256, f.pdq) for f in files])
 
 
-def match_file_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+def match_file_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> FileMatches:
     """`match_files` for rows the pipeline has just bulk-inserted (dicts of tip_files columns)."""
     return _match(session, [(r["id"], r["md5"], r["sha1"], r["sha256"], r["pdq"]) for r in rows])
 
 
 def _match(
     session: Session, files: list[tuple[str, str | None, str | None, str | None, str | None]]
-) -> set[str]:
+) -> FileMatches:
     views = match_targets(
         session,
         [
@@ -117,7 +127,14 @@ def _match(
             for file_id, md5, sha1, sha256, pdq in files
         ],
     )
-    return {view.target_id for view in views}
+    kinds: dict[str, set[str]] = {}
+    for view in views:
+        kinds.setdefault(view.target_id, set()).add(view.bank_kind)
+    return FileMatches(
+        matched=frozenset(kinds),
+        material=sum(1 for found in kinds.values() if found & _MATERIAL_BANKS),
+        ignorable=sum(1 for found in kinds.values() if found == {"ignorable"}),
+    )
 
 
 def rematch_files(session: Session) -> int:
@@ -132,7 +149,7 @@ def rematch_files(session: Session) -> int:
         )
         if not rows:
             return len(matched)
-        matched.update(match_files(session, rows))
+        matched.update(match_files(session, rows).matched)
         last = rows[-1].id
 
 
@@ -159,3 +176,144 @@ def counts(session: Session) -> IntakeCounts:
         or 0,
         quarantined=session.scalar(select(func.count()).select_from(QuarantineRecord)) or 0,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedFile:
+    """A tip file found by one of its exact digests: the report that named it, and by what hash.
+
+    `account_ids` are the tip's reported accounts (never victims or other roles), through which
+    the identity domain finds the subjects the report belongs to.
+    """
+
+    algorithm: str  # "md5", "sha1" or "sha256"
+    value: str  # lower-case hex
+    tip_id: str
+    source: str
+    report_id: str
+    file_row_id: str
+    classification: str | None
+    account_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedDevice:
+    """A device identifier (`imei:…`, `serialnumber:…`) as a tip reported it.
+
+    `role` is the role of the account that carried it (`reported`, `victim`, …), or `file` when
+    the platform gave it for an uploaded file. `account_ids` are the tip's reported accounts.
+    """
+
+    value: str
+    tip_id: str
+    source: str
+    report_id: str
+    role: str
+    account_ids: tuple[str, ...]
+
+
+_DIGEST_COLUMNS = {"md5": TipFile.md5, "sha1": TipFile.sha1, "sha256": TipFile.sha256}
+
+
+def files_with_digests(session: Session, digests: Iterable[tuple[str, str]]) -> list[ReportedFile]:
+    """Tip files whose MD5, SHA-1 or SHA-256 is one of `digests` ((algorithm, hex) pairs).
+
+    Read-only. Hex is compared in lower case, as intake stores it. Sorted by report number.
+    """
+    wanted: dict[str, set[str]] = {}
+    for algorithm, value in digests:
+        if algorithm in _DIGEST_COLUMNS and value:
+            wanted.setdefault(algorithm, set()).add(value.lower())
+    found: list[tuple[str, str, TipFile, Tip]] = []
+    for algorithm, values in sorted(wanted.items()):
+        column = _DIGEST_COLUMNS[algorithm]
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _BATCH):
+            rows = session.execute(
+                select(TipFile, Tip)
+                .join(Tip, Tip.id == TipFile.tip_id)
+                .where(column.in_(ordered[start : start + _BATCH]))
+            )
+            for tip_file, tip in rows:
+                value = getattr(tip_file, algorithm)
+                found.append((algorithm, value, tip_file, tip))
+    reported = _reported_accounts(session, {tip.id for _, _, _, tip in found})
+    result = [
+        ReportedFile(
+            algorithm=algorithm,
+            value=value,
+            tip_id=tip.id,
+            source=tip.source,
+            report_id=tip.source_id,
+            file_row_id=tip_file.id,
+            classification=tip_file.classification,
+            account_ids=reported.get(tip.id, ()),
+        )
+        for algorithm, value, tip_file, tip in found
+    ]
+    result.sort(key=lambda f: (f.report_id, f.source, f.file_row_id, f.algorithm))
+    return result
+
+
+def tips_with_device_ids(session: Session, values: Iterable[str]) -> list[ReportedDevice]:
+    """Tips that carry one of the canonical device identifiers `values` (kind `device_id`).
+
+    Read-only; identifiers that could not be cleaned (value None) never match. Sorted by report.
+    """
+    wanted = sorted({value for value in values if value})
+    found: list[tuple[str, str, str]] = []  # (value, tip id, role)
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start : start + _BATCH]
+        device = (Identifier.kind == IdentifierKind.DEVICE_ID.value) & Identifier.value.in_(batch)
+        found += [
+            (str(value), tip_id, role)
+            for value, tip_id, role in session.execute(
+                select(Identifier.value, Account.tip_id, Account.role)
+                .join(Account, Account.id == Identifier.account_id)
+                .where(device)
+            )
+        ]
+        found += [
+            (str(value), tip_id, "file")
+            for value, tip_id in session.execute(
+                select(Identifier.value, TipFile.tip_id)
+                .join(TipFile, TipFile.id == Identifier.file_id)
+                .where(device)
+            )
+        ]
+    tip_ids = sorted({tip_id for _, tip_id, _ in found})
+    tips: dict[str, Tip] = {}
+    for start in range(0, len(tip_ids), _BATCH):
+        for tip in session.scalars(select(Tip).where(Tip.id.in_(tip_ids[start : start + _BATCH]))):
+            tips[tip.id] = tip
+    reported = _reported_accounts(session, set(tips))
+    result = [
+        ReportedDevice(
+            value=value,
+            tip_id=tip_id,
+            source=tips[tip_id].source,
+            report_id=tips[tip_id].source_id,
+            role=role,
+            account_ids=reported.get(tip_id, ()),
+        )
+        for value, tip_id, role in sorted(set(found))
+    ]
+    result.sort(key=lambda d: (d.report_id, d.source, d.value, d.role))
+    return result
+
+
+def _reported_accounts(session: Session, tip_ids: set[str]) -> dict[str, tuple[str, ...]]:
+    ids = sorted(tip_ids)
+    accounts: dict[str, list[str]] = {}
+    for start in range(0, len(ids), _BATCH):
+        rows = session.execute(
+            select(Account.tip_id, Account.id)
+            .where(
+                Account.tip_id.in_(ids[start : start + _BATCH]),
+                Account.role == AccountRole.REPORTED.value,
+            )
+            .order_by(Account.tip_id, Account.position)
+        )
+        for tip_id, account_id in rows:
+            accounts.setdefault(tip_id, []).append(account_id)
+    return {tip_id: tuple(found) for tip_id, found in accounts.items()}
