@@ -33,8 +33,6 @@ from datetime import date
 from types import MappingProxyType
 from typing import ClassVar
 
-import phonenumbers
-
 from suraksha.identity.devices import clean_device_id
 from suraksha.identity.names import (
     clean_name,
@@ -44,6 +42,7 @@ from suraksha.identity.names import (
     is_placeholder,
     similarity,
 )
+from suraksha.identity.phones import clean_phone
 from suraksha.identity.services import normalise_service
 from suraksha.identity.urls import clean_profile_url
 from suraksha.intake.records import IdentifierKind
@@ -156,58 +155,21 @@ class EmailType(IdentifierType):
 
 
 class PhoneType(IdentifierType):
-    """Phone numbers in E.164 ("+919847012345"), parsed by `phonenumbers` with India as default.
+    """Phone numbers in E.164 ("+919847012345"); see `suraksha.identity.phones`.
 
-    Indian numbers are written with a trunk 0 ("09847012345"), with the country code but no plus
-    ("91-98470-12345"), with the international prefix ("0091 …") or bare; all become one E.164 value.
-    A `qualifier` that is a calling code ("+1") or a region ("US") sets the default for numbers
-    written without one. Masked numbers ("+91******2345"), numbers with letters and numbers
-    `phonenumbers` does not consider valid clean to None. Extensions are dropped: they reach a desk,
-    not a person. The operator or circle `phonenumbers` could give is first allocation only (numbers
-    are ported), so it is not derived here.
+    The operator or circle `phonenumbers` could give is first allocation only (numbers are
+    ported), so it is not derived here.
     """
 
     kind = IdentifierKind.PHONE
     matchable = True
     pivot = True
 
-    _DEFAULT_REGION = "IN"
-    _EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|x|#)\s*\d{1,7}\s*$", re.IGNORECASE)
-
-    def _region(self, qualifier: str | None) -> tuple[str, str]:
-        """Default region and a prefix to add, from a qualifier such as "+1", "001" or "US"."""
-        code = (qualifier or "").strip()
-        if re.fullmatch(r"(?:\+|00)?[0-9]{1,3}", code):
-            calling_code = int(code.lstrip("+"))
-            region = phonenumbers.region_code_for_country_code(calling_code)
-            if region == "001":  # non-geographic (satellite, global services): only the code helps
-                return self._DEFAULT_REGION, f"+{calling_code}"
-            if region != "ZZ":  # ZZ: not a calling code at all, so ignore it
-                return region, ""
-        if code.upper() in phonenumbers.SUPPORTED_REGIONS:
-            return code.upper(), ""
-        return self._DEFAULT_REGION, ""
-
     def clean(
         self, raw: str, *, service: str | None = None, qualifier: str | None = None
     ) -> str | None:
-        """The E.164 form, or None; see the class docstring."""
-        text = unicodedata.normalize("NFKC", raw).strip()
-        if is_masked(raw) or re.search("xx", text, re.IGNORECASE):
-            return None
-        text = self._EXTENSION.sub("", re.sub(r"^tel:", "", text, flags=re.IGNORECASE))
-        if any(char.isalpha() for char in text) or not text:
-            return None
-        region, prefix = self._region(qualifier)
-        if prefix and not text.startswith(("+", "00")):
-            text = prefix + text
-        try:
-            number = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            return None
-        if not phonenumbers.is_valid_number(number):
-            return None
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        """The E.164 form, or None; see `suraksha.identity.phones.clean_phone`."""
+        return clean_phone(raw, qualifier)
 
 
 class _ScopedIdType(IdentifierType):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from suraksha.intake.formats.instants import parse_instant
 from suraksha.intake.records import IngestWarning, KeptElement
@@ -22,7 +23,12 @@ Json = object  # a value json.loads produced: dict, list, str, int, float, bool 
 
 def json_key(path: str, key: str) -> str:
     """The locator of `key` inside the object at `path` (bracketed when not a plain name)."""
-    return f"{path}.{key}" if _IDENTIFIER_KEY.fullmatch(key) else f"{path}[{json.dumps(key)}]"
+    return f"{path}.{key}" if _plain(key) else f"{path}[{json.dumps(key)}]"
+
+
+@lru_cache(maxsize=4096)
+def _plain(key: str) -> bool:
+    return _IDENTIFIER_KEY.fullmatch(key) is not None
 
 
 class JsonReader:
