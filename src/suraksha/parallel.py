@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -45,7 +45,7 @@ def ordered_map(
     workers: int,
     chunk: int = 1,
     window: int = 0,
-) -> Iterator[tuple[In, Out]]:
+) -> Generator[tuple[In, Out], None, None]:
     """(item, function(item)) for each item in order, computed by `workers` processes.
 
     `workers` 0 computes everything in this process (no start-up cost, easier to debug). Items go
@@ -61,27 +61,37 @@ def ordered_map(
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
+        # The fork server imports the function's module once; workers forked from it inherit it.
         context.set_forkserver_preload([_module_of(function)])
     pool = ProcessPoolExecutor(workers, mp_context=context)
     pending: deque[tuple[list[In], Future[list[Out]]]] = deque()
     limit = window or workers * 4
     apply = partial(_apply, function)
-    leftovers: list[In] = []
+    leftovers: list[In] = []  # in input order: what a dead pool left undone
+    broken = False
     try:
-        while True:
+        while not broken:
             while len(pending) < limit and (batch := list(islice(source, chunk))):
-                pending.append((batch, pool.submit(apply, batch)))
-            if not pending:
-                return
+                try:
+                    pending.append((batch, pool.submit(apply, batch)))
+                except BrokenProcessPool:  # a worker died since the last result came back
+                    leftovers = [item for held, _ in pending for item in held] + batch
+                    broken = True
+                    break
+            if broken or not pending:
+                break
             batch, future = pending.popleft()
             try:
                 results = future.result()
             except BrokenProcessPool:
                 leftovers = batch + [item for held, _ in pending for item in held]
+                broken = True
                 break
             yield from zip(batch, results, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    if not broken:
+        return
     # A worker died: what it and the others held, and the rest, are done here, in order.
     for item in leftovers:
         yield item, function(item)

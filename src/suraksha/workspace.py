@@ -16,6 +16,7 @@ from suraksha.intel import models as _intel_models
 from suraksha.storage import schema
 from suraksha.storage.base import Base
 from suraksha.storage.engine import create_engine_for
+from suraksha.triage import audit as _triage_audit
 from suraksha.triage import models as _triage_models
 
 # Named so that the imports above are visibly used: these modules define the tables.
@@ -25,6 +26,7 @@ DOMAIN_MODELS = (
     _identity_models,
     _intel_models,
     _triage_models,
+    _triage_audit,
 )
 
 

@@ -79,3 +79,33 @@ def test_export_and_diff_from_the_command_line(settings: Settings, tmp_path: Pat
     assert [(c["change"], c["version"], c["label"]) for c in changes] == [("added", 2, "two.jpg")]
     missing = suraksha(settings, "hashes", "export", "nope", "--format", "vics")
     assert missing.returncode == 1 and "hashes list" in missing.stderr
+
+
+def test_import_with_a_scheme_labels_categories_and_reports_unknown_ones(
+    settings: Settings, tmp_path: Path
+) -> None:
+    ok(suraksha(settings, "init"))
+    first, second = (hashlib.md5(t, usedforsecurity=False).hexdigest() for t in (b"a", b"b"))
+    listing = tmp_path / "caid.json"
+    listing.write_text(
+        json.dumps(
+            {
+                "@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/"
+                "2.0.xml/Default/$metadata#Media",
+                "value": [
+                    {"MediaID": 1, "Category": 1, "MD5": first.upper()},
+                    {"MediaID": 2, "Category": 9, "MD5": second.upper()},
+                ],
+            }
+        )
+    )
+    wrong = suraksha(settings, "hashes", "import", str(listing), "--bank", "uk", "--scheme", "x")
+    assert wrong.returncode == 1 and "uk-caid" in wrong.stderr
+    done = suraksha(settings, "hashes", "import", str(listing), "--bank", "uk", "--scheme", "caid")
+    assert done.returncode == 0, done.stderr
+    assert "2 added" in done.stdout and "0 lines rejected" in done.stdout
+    assert "1 entries have a category the uk-caid scheme does not define" in done.stderr
+    listed = ok(suraksha(settings, "hashes", "list"))
+    assert "uk-caid" in listed
+    looked = ok(suraksha(settings, "hashes", "lookup", first, second))
+    assert "1 (Category A)" in looked

@@ -8,6 +8,8 @@ import time
 import zlib
 from pathlib import Path
 
+import numpy as np
+import pdqhash  # type: ignore[import-untyped]  # no stubs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,12 +20,14 @@ from suraksha.hashing.pdq import (
     MATCH_THRESHOLD,
     MAX_IMAGE_PIXELS,
     MAX_SIDE,
+    PREPROCESSING_VERSION,
     PdqHash,
     canonicalize,
     dihedral_hashes,
     hamming,
     is_match,
     load_canonical,
+    pdq_of_bytes,
     pdq_of_file,
     pdq_of_image,
 )
@@ -205,3 +209,65 @@ def test_hamming_is_symmetric_and_bounded(a: str, b: str) -> None:
 def test_hamming_is_zero_on_equal(a: str) -> None:
     assert hamming(a, a) == 0
     assert is_match(a, a, threshold=0)
+
+
+def reference(image: Image.Image) -> tuple[str, int, list[str]]:
+    """Meta's C++ PDQ (the `pdqhash` package) on the canonical image: hash, quality, dihedral."""
+    pixels = np.ascontiguousarray(np.asarray(canonicalize(image)))
+    bits, quality = pdqhash.compute(pixels)
+    variants, _ = pdqhash.compute_dihedral(pixels)
+
+    def text(vector: object) -> str:
+        return bytes(np.packbits(np.asarray(vector, dtype=np.uint8))).hex()
+
+    return text(bits), int(quality), [text(vector) for vector in variants]
+
+
+@pytest.mark.parametrize(
+    "size", [(1024, 768), (768, 1024), (512, 384), (300, 500), (97, 61), (64, 64), (5, 9), (4, 40)]
+)
+def test_hashes_equal_the_cpp_reference(size: tuple[int, int]) -> None:
+    # The numpy PDQ must give the C++ reference's hash, quality and 8 dihedral hashes, on every
+    # canonical size (box windows 1–4, sides under 64, and under PDQ's 5-pixel minimum).
+    for seed in range(6):
+        image = scene(f"reference:{seed}").resize(size)
+        expected_hash, expected_quality, expected_variants = reference(image)
+        found = pdq_of_image(image)
+        assert (found.hex, found.quality) == (expected_hash, expected_quality)
+        assert [variant.hex for variant in dihedral_hashes(image)] == expected_variants
+
+
+def test_jpeg_draft_scale_follows_the_longer_side(tmp_path: Path) -> None:
+    # pdq-canon-2: a 1024 × 768 JPEG is decoded at 1/2 scale (512 × 384), not whole; a 4000 ×
+    # 600 one at 1/4 (1000 × 150) and then resized to 512 × 77.
+    wide = save(scene("draft").resize((1024, 768)), tmp_path / "wide.jpg", quality=90)
+    with Image.open(wide) as image:
+        canonical = canonicalize(image)
+        assert image.size == (512, 384)  # the decoder's own scale, before any resize
+    assert canonical.size == (512, 384)
+    panorama = save(scene("pano").resize((4000, 600)), tmp_path / "pano.jpg", quality=90)
+    with Image.open(panorama) as image:
+        assert canonicalize(image).size == (MAX_SIDE, 77)
+        assert image.size == (1000, 150)
+    assert PREPROCESSING_VERSION == "pdq-canon-2"
+
+
+def test_bytes_hash_like_the_file(tmp_path: Path) -> None:
+    path = save(scene("bytes").resize((1024, 768)), tmp_path / "scene.jpg", quality=85)
+    assert pdq_of_bytes(path.read_bytes(), "scene.jpg") == pdq_of_file(path)
+    assert pdq_of_bytes(b"not an image") is None
+    with pytest.raises(FormatError, match=r"cut\.jpg"):
+        pdq_of_bytes(path.read_bytes()[:2000], "cut.jpg")
+
+
+def test_canonical_hash_stays_near_the_full_resolution_hash() -> None:
+    # The issue's bound (docs/benchmarks.md): ≤ 10 bits from the whole-image hash at JPEG
+    # quality ≥ 80. Held here on a few scenes; the benchmark measures it on hundreds.
+    for seed in range(4):
+        buffer = io.BytesIO()
+        scene(f"full:{seed}").resize((1024, 768)).save(buffer, "JPEG", quality=90)
+        with Image.open(io.BytesIO(buffer.getvalue())) as whole:
+            bits, _ = pdqhash.compute(np.asarray(whole.convert("RGB")))
+        full = bytes(np.packbits(np.asarray(bits, dtype=np.uint8))).hex()
+        found = pdq_of_bytes(buffer.getvalue())
+        assert found is not None and hamming(found, full) <= 10

@@ -6,12 +6,13 @@ import random
 from collections.abc import Sequence
 from typing import get_args
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from suraksha.hashing.pdq import MATCH_THRESHOLD
-from suraksha.hashing.pdq_index import PdqIndex, Strategy
+from suraksha.hashing.pdq_index import PdqIndex, Strategy, codes_of
 
 STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
 PLANTED = (0, 10, 31, 32, 64)
@@ -149,3 +150,31 @@ def test_memory_estimate_grows_with_entries() -> None:
     assert PdqIndex.build(large).memory_bytes() == 1_000 * 40
     multihash = PdqIndex.build(large, "multihash").memory_bytes()
     assert multihash > PdqIndex.build(large).memory_bytes()
+
+
+def test_codes_and_hex_build_the_same_index(
+    planted: tuple[list[tuple[int, str]], list[str]],
+) -> None:
+    entries, queries = planted
+    ids = np.array([entry for entry, _ in entries], dtype=np.int64)
+    codes = codes_of([value for _, value in entries])
+    from_hex = PdqIndex.build(entries, "mih")
+    from_codes = PdqIndex.from_codes(ids, codes, "mih")
+    assert from_codes.search(queries) == from_hex.search(queries)
+    query, entry, distance = from_codes.search_codes(codes_of(queries), 31, threads=2)
+    assert list(query) == sorted(query)  # grouped by query, as `search` splits them
+    expected = brute_force(entries, queries, 31)
+    assert sorted(zip(query.tolist(), entry.tolist(), distance.tolist(), strict=True)) == sorted(
+        (q, e, d) for q, found in enumerate(expected) for e, d in found
+    )
+    with pytest.raises(ValueError, match="one id a row"):
+        PdqIndex.from_codes(ids[:-1], codes, "mih")
+
+
+def test_mih_memory_is_counted_and_far_below_multihash() -> None:
+    rng = random.Random(3)
+    entries = [(entry, random_hash(rng)) for entry in range(4_000)]
+    mih = PdqIndex.build(entries, "mih")
+    # 12-bit keys for 4,000 entries: 11 tables × (4 bytes an entry + 4 a key + 4)
+    assert mih.memory_bytes() == 4_000 * 40 + 11 * (4_000 * 4 + ((1 << 12) + 1) * 4)
+    assert mih.memory_bytes() < PdqIndex.build(entries, "multihash").memory_bytes()

@@ -25,6 +25,46 @@ def write_scene(path: Path, seed: int | str, image_format: str = "JPEG") -> Path
     return path
 
 
+def write_camera_scene(
+    path: Path,
+    seed: int | str,
+    *,
+    make: str | None = None,
+    model: str | None = None,
+    serial: str | None = None,
+    captured: str | None = None,
+    gps: tuple[float, float] | None = None,
+    quality: int = 95,
+) -> Path:
+    """A benign scene saved as a JPEG with the given (made-up) camera EXIF.
+
+    `captured` is EXIF's "YYYY:MM:DD HH:MM:SS"; `gps` is (lat, lon) in the northern and eastern
+    hemispheres, written as degrees, minutes and seconds.
+    """
+    exif = Image.Exif()
+    if make:
+        exif[0x010F] = make
+    if model:
+        exif[0x0110] = model
+    detail = exif.get_ifd(0x8769)
+    if serial:
+        detail[0xA431] = serial
+    if captured:
+        detail[0x9003] = captured
+    if gps:
+        place = exif.get_ifd(0x8825)
+        place.update({1: "N", 2: _dms(gps[0]), 3: "E", 4: _dms(gps[1])})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scene(seed).save(path, "JPEG", quality=quality, exif=exif)
+    return path
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    return (float(degrees), float(minutes), round((value - degrees - minutes / 60) * 3600, 4))
+
+
 def write_rotated(source: Path, path: Path) -> Path:
     """A copy of the image at `source` turned 90° (new pixels, new digests)."""
     path.parent.mkdir(parents=True, exist_ok=True)

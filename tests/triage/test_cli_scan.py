@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -13,7 +14,9 @@ import pytest
 
 from suraksha.config import Settings
 from suraksha.hashing.digests import digest_file
+from tests.intake.conftest import REPORT_XML, XML_REPORT_NUMBER
 from tests.triage.conftest import png_bomb, write_scene
+from tests.triage.test_correlation import IMEI, file_xml
 
 REQUIRED = {"path", "md5", "sha1", "sha256", "type", "class", "matches"}
 
@@ -82,3 +85,43 @@ def test_scan_exit_codes(settings: Settings, tmp_path: Path) -> None:
 
     assert partial.returncode == 2, partial.stdout + partial.stderr
     assert "could not be fully examined" in partial.stderr
+
+
+@pytest.mark.slow
+def test_scans_groups_and_reported(settings: Settings, tmp_path: Path) -> None:
+    device = tmp_path / "device"
+    shared = write_scene(device / "DCIM" / "a.jpg", 81)
+    write_scene(device / "DCIM" / "b.png", 81, "PNG")  # the same scene: one series with a.jpg
+    assert suraksha(settings, "init").returncode == 0
+    bad = suraksha(settings, "scan", str(device), "--case", "C", "--device", "D",
+                   "--device-id", "IMEI:356938035643800")  # fmt: skip
+    assert bad.returncode == 1 and "check digit" in bad.stderr
+
+    done = suraksha(settings, "scan", str(device), "--case", "FIR-8/2026", "--device", "EX-8",
+                    "--device-id", f"IMEI:{IMEI}")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    scan_id = re.search(r"Scan (\d+):", done.stdout).group(1)  # type: ignore[union-attr]
+    assert "groups by series" in done.stdout
+    tips = tmp_path / "tips"
+    unit = tips / XML_REPORT_NUMBER
+    (unit / "files").mkdir(parents=True)
+    (unit / "report.xml").write_text(REPORT_XML, encoding="utf-8")
+    (unit / "files" / "f1.xml").write_text(file_xml(digest_file(shared)), encoding="utf-8")
+    assert suraksha(settings, "ingest", str(tips)).returncode == 0
+
+    groups = suraksha(settings, "scans", "groups", scan_id, "--kind", "series", "--format", "jsonl")
+    reported = suraksha(settings, "scans", "reported", scan_id, "--format", "jsonl")
+    table = suraksha(settings, "scans", "reported", scan_id)
+    missing = suraksha(settings, "scans", "groups", "999")
+
+    assert groups.returncode == 0, groups.stderr
+    [series] = [json.loads(line) for line in groups.stdout.splitlines()]
+    assert (series["kind"], series["paths"]) == ("series", ["DCIM/a.jpg", "DCIM/b.png"])
+    links = [json.loads(line) for line in reported.stdout.splitlines()]
+    assert [(link["link"], link["reported_in"][0]["report_id"]) for link in links] == [
+        ("file", XML_REPORT_NUMBER),
+        ("device", XML_REPORT_NUMBER),
+    ]
+    assert links[0]["path"] == "DCIM/a.jpg" and links[1]["device_id"] == f"imei:{IMEI}"
+    assert XML_REPORT_NUMBER in table.stdout
+    assert missing.returncode == 1 and "no scan 999" in missing.stderr

@@ -14,9 +14,10 @@ from rich.table import Table
 from suraksha.cli.console import console, engine, errors, progress
 from suraksha.errors import UserInputError
 from suraksha.hashing.banks import BankKind, diff_versions, import_list, list_banks
+from suraksha.hashing.categories import SCHEMES
 from suraksha.hashing.exports import ExportFormat, export_bank
 from suraksha.hashing.fingerprints import files_under, fingerprint
-from suraksha.hashing.matcher import lookup
+from suraksha.hashing.matcher import MatchView, lookup
 from suraksha.hashing.registry import FORMATS
 from suraksha.intake.tips import rematch_files
 from suraksha.storage.session import reading, transaction
@@ -25,6 +26,7 @@ hashes_app = typer.Typer(
     help="Hash banks and file hashes: import, list, compute, look up.", no_args_is_help=True
 )
 _FORMATS = ", ".join(["auto", *(f.name for f in FORMATS)])
+_SCHEMES = ", ".join(scheme.name for scheme in SCHEMES)
 
 
 def register(app: typer.Typer) -> None:
@@ -38,10 +40,17 @@ def import_command(
     bank: str = typer.Option(..., "--bank", help="Bank to import into (created if new)."),
     kind: BankKind = typer.Option(BankKind.KNOWN, "--kind", help="What a match means."),
     format_name: str = typer.Option("auto", "--format", help=f"List format: {_FORMATS}."),
+    scheme: str | None = typer.Option(
+        None,
+        "--scheme",
+        help=f"Category scheme of the list: {_SCHEMES} (default: the bank's, or what the list "
+        "declares).",
+    ),
 ) -> None:
     """Import a hash list as the next version of a bank, then match every tip file against the
     banks again. Each import is a full snapshot: hashes missing from it are marked removed.
-    Importing the same file twice changes nothing.
+    Importing the same file twice changes nothing. Entries whose category the bank's scheme
+    does not define are imported and reported.
 
     Example: `suraksha hashes import known-hashes.md5 --bank project-vic --kind known`
     """
@@ -56,6 +65,7 @@ def import_command(
             bank=bank,
             kind=kind,
             format_name=format_name,
+            category_scheme=scheme,
             on_bytes=lambda n: bar.advance(task, n),
         )
         rematched = 0 if result.already_imported else rematch_files(session)
@@ -71,6 +81,13 @@ def import_command(
         errors.print(f"[yellow]line {warning.line}[/]: {warning.message}")
     if len(result.warnings) > 10:
         errors.print(f"… and {len(result.warnings) - 10} more rejected lines")
+    if result.unknown_categories:
+        errors.print(
+            f"{result.unknown_categories:,} entries have a category the "
+            f"{result.category_scheme} scheme does not define (imported as listed):"
+        )
+        for warning in result.category_warnings[:10]:
+            errors.print(f"[yellow]line {warning.line}[/]: {warning.message}")
 
 
 @hashes_app.command("list")
@@ -157,8 +174,16 @@ def lookup_command(
             table.add_row(value, "[dim]no match[/]", "", "", "", "", "")
         for view in views:
             table.add_row(value, view.bank, view.bank_kind, str(view.bank_version),
-                          view.algorithm, str(view.distance), view.category or "-")  # fmt: skip
+                          view.algorithm, str(view.distance), _category(view))  # fmt: skip
     console.print(table)
+
+
+def _category(view: MatchView) -> str:
+    """A match's category: the code and, where the bank's scheme defines it, its label."""
+    if view.category is None:
+        return "-"
+    label = view.category_label
+    return view.category if label == view.category else f"{view.category} ({label})"
 
 
 @hashes_app.command("export")

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from suraksha import __version__
-from suraksha.cli import demo, hashes, intake, scan, subjects, synth, workspace
+from suraksha.cli import demo, hashes, intake, scan, scans, subjects, synth, workspace
 from suraksha.cli.console import ExitCode, errors
 from suraksha.errors import SurakshaError
 
@@ -30,6 +30,7 @@ synth.register(app)
 intake.register(app)
 hashes.register(app)
 scan.register(app)
+scans.register(app)
 subjects.register(app)
 
 

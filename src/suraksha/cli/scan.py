@@ -1,4 +1,5 @@
-"""`suraksha scan`: seized-media triage of a folder, archive or disk image."""
+"""`suraksha scan`: seized-media triage of a folder, archive or disk image; `suraksha scans`: its
+groups and its links to tips."""
 
 from __future__ import annotations
 
@@ -24,14 +25,16 @@ from suraksha.cli.console import ExitCode, console, engine, errors, settings
 from suraksha.errors import UserInputError
 from suraksha.parallel import default_workers
 from suraksha.storage.session import reading
+from suraksha.triage.correlation import Correlation, correlate
 from suraksha.triage.examination import Examination
 from suraksha.triage.export import write_jsonl
+from suraksha.triage.groups import Group, count_by_kind, groups_of
 from suraksha.triage.scanner import ScanRequest, ScanResult, scan
 from suraksha.triage.sources import SourceEntry
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `scan` command to the application."""
+    """Add the `scan` command to the application (the stored scans are `suraksha scans`)."""
     app.command("scan")(scan_command)
 
 
@@ -43,6 +46,12 @@ def scan_command(
     device: str = typer.Option(..., "--device", help="Device label, as on the seizure memo."),
     json_file: Path | None = typer.Option(
         None, "--json", help="Also write one JSON object per file to this file."
+    ),
+    device_ids: list[str] | None = typer.Option(
+        None,
+        "--device-id",
+        help='The device\'s own identifier as TYPE:VALUE (IMEI:…, "Serial Number:…"), read '
+        "off the exhibit; repeat for several. Linked to tips naming the same device.",
     ),
     workers: int | None = typer.Option(
         None,
@@ -65,7 +74,10 @@ def scan_command(
     is recorded with the reason.
 
     `--json FILE` writes per file: path, md5, sha1, sha256, type, class, matches (bank, kind,
-    version, algorithm, distance, category), and pdq, quality, exif, error where present.
+    version, algorithm, distance, category), reported_in (tip reports naming the file, by
+    MD5, SHA-1 or SHA-256, with their subjects), and pdq, quality, exif, error where present.
+    The summary counts the groups (`suraksha scans groups`) and the links to tips (`suraksha
+    scans reported`): files, `--device-id`s and camera serial numbers also reported in tips.
 
     Example: `suraksha scan /evidence/exhibit-3.E01 --case FIR-112/2026 --device "EX-3 laptop" --json exhibit-3.jsonl`
     """
@@ -74,7 +86,9 @@ def scan_command(
             f"Cannot write {json_file}: the folder {json_file.parent} does not exist. "
             "Create it or give another --json path."
         )
-    request = ScanRequest(path=path, case_ref=case, device_label=device)
+    request = ScanRequest(
+        path=path, case_ref=case, device_label=device, device_ids=tuple(device_ids or ())
+    )
     workers = default_workers() if workers is None else workers
     db = engine()
     scratch_root = settings().ensure_home() / "scratch"
@@ -99,7 +113,10 @@ def scan_command(
         with reading(db) as session, json_file.open("w", encoding="utf-8") as out:
             written = write_jsonl(session, result.scan_id, out)
         errors.print(f"{written:,} files written to {json_file}")
-    _print_result(result, request)
+    with reading(db) as session:
+        groups = groups_of(session, result.scan_id)
+        links = correlate(session, result.scan_id)
+    _print_result(result, request, groups, links)
     if result.errors:
         errors.print(
             f"[yellow]{result.errors:,} files could not be fully examined[/]; the reason is "
@@ -108,7 +125,9 @@ def scan_command(
         raise typer.Exit(ExitCode.PARTIAL)
 
 
-def _print_result(result: ScanResult, request: ScanRequest) -> None:
+def _print_result(
+    result: ScanResult, request: ScanRequest, groups: list[Group], links: Correlation
+) -> None:
     title = f"Scan {result.scan_id}: case {request.case_ref}, device {request.device_label}"
     table = Table(title=title, show_header=False)
     for name, count in result.counts.items():
@@ -121,7 +140,25 @@ def _print_result(result: ScanResult, request: ScanRequest) -> None:
     table.add_row("not fully examined", f"{result.errors:,}")
     if result.source_sha256:
         table.add_row(f"{result.source_kind} image SHA-256", result.source_sha256)
+    table.add_section()
+    for kind, count in count_by_kind(groups).items():
+        table.add_row(f"groups by {kind}", f"{count:,}")
+    table.add_section()
+    table.add_row("files also reported in tips", f"{len(links.files):,}")
+    table.add_row("device ids also reported in tips", f"{len(links.devices):,}")
+    reports = links.report_ids
+    if reports:
+        shown = ", ".join(reports[:5]) + (
+            f" and {len(reports) - 5:,} more" if len(reports) > 5 else ""
+        )
+        table.add_row("reports", shown)
+        table.add_row("subjects of those reports", f"{len(links.subject_ids):,}")
     console.print(table)
+    if reports:
+        console.print(
+            f"Details: `suraksha scans reported {result.scan_id}`; groups: "
+            f"`suraksha scans groups {result.scan_id}`."
+        )
 
 
 class _FileRateColumn(ProgressColumn):

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from suraksha.errors import UserInputError
+from suraksha.hashing.categories import SCHEMES, CategoryScheme, scheme_named, scheme_of_list
 from suraksha.hashing.formats.interface import HashListFormat, HashListWarning, HashRecord
 from suraksha.hashing.models import BankEntry, BankVersion, HashBank
 from suraksha.hashing.pdq import MATCH_THRESHOLD
@@ -30,6 +31,7 @@ DEFAULT_PDQ_THRESHOLD = MATCH_THRESHOLD
 _IMPORT_BATCH = 5000  # records per round trip; memory is bounded by this, not the list
 _LOOKUP = 500  # keys per IN (...): far under SQLite's host-parameter limit
 _READ_CHUNK = 1024 * 1024
+MAX_CATEGORY_WARNINGS = 100  # examples kept of entries whose category the scheme lacks
 
 
 class BankKind(StrEnum):
@@ -52,6 +54,12 @@ class ImportResult:
     unchanged: int = 0
     warnings: list[HashListWarning] = field(default_factory=list)
     already_imported: bool = False
+    category_scheme: str | None = None
+    unknown_categories: int = 0
+    category_warnings: list[HashListWarning] = field(default_factory=list)
+    """The first `MAX_CATEGORY_WARNINGS` entries (of `unknown_categories`) whose category the
+    bank's scheme does not define. They are imported all the same: a hash is known whatever its
+    label, and leaving it out of a snapshot would withdraw it from the bank."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +84,21 @@ def import_list(
     category_scheme: str | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import the list at `path` as the next version of `bank` (created if new)."""
+    """Import the list at `path` as the next version of `bank` (created if new).
+
+    `category_scheme` (a name or alias known to `categories.scheme_named`) says how to read the
+    list's category codes; without it the bank keeps its scheme, or takes the one the list
+    declares (VICS region, NCMEC classification). A scheme that contradicts the bank's is a
+    UserInputError: the same code would mean different things in one bank.
+    """
     if not path.is_file():
         raise UserInputError(f"{path} is not a file. Give the hash list to import.")
+    chosen = _chosen_scheme(category_scheme)
     fmt = _choose_format(path, format_name)
     digest = _file_digest(path)
     row = session.scalar(select(HashBank).where(HashBank.name == bank))
     if row is None:
-        row = HashBank(name=bank, kind=kind.value, category_scheme=category_scheme)
+        row = HashBank(name=bank, kind=kind.value, category_scheme=chosen)
         session.add(row)
         session.flush()
     elif row.kind != kind.value:
@@ -91,6 +106,7 @@ def import_list(
             f"Bank {bank!r} holds {row.kind!r} hashes; it cannot take a {kind.value!r} list. "
             "Use another bank name."
         )
+    _settle_scheme(row, chosen, "--scheme")
     # The same file as the bank's current version changes nothing; the same file as an older
     # version is a new version (the list went back), and is imported as one.
     current = session.scalar(
@@ -104,11 +120,19 @@ def import_list(
     version_number = row.current_version + 1
     result = ImportResult(bank, version_number, fmt.name)
     batch: list[HashRecord] = []
+    scheme: CategoryScheme | None = None
+    first = True
     with path.open("rb") as stream:
         for item in _counting(fmt, stream, on_bytes):
             if isinstance(item, HashListWarning):
                 result.warnings.append(item)
                 continue
+            if first:  # the list's own scheme, if it declares one, is in every record
+                first = False
+                _settle_scheme(row, scheme_of_list(fmt.name, dict(item.extra)), "the list")
+                scheme = scheme_named(row.category_scheme)
+            if scheme is not None and item.category and scheme.find(item.category) is None:
+                _unknown_category(result, scheme, item)
             batch.append(item)
             if len(batch) >= _IMPORT_BATCH:
                 _apply(session, row.id, version_number, batch, result)
@@ -140,8 +164,47 @@ def import_list(
         )
     )
     row.current_version = version_number
+    result.category_scheme = row.category_scheme
     session.flush()
     return result
+
+
+def _chosen_scheme(name: str | None) -> str | None:
+    if name is None or not name.strip():
+        return None
+    scheme = scheme_named(name)
+    if scheme is None:
+        known = ", ".join(s.name for s in SCHEMES)
+        raise UserInputError(f"Unknown category scheme {name!r}. Use one of: {known}.")
+    return scheme.name
+
+
+def _settle_scheme(row: HashBank, scheme: str | None, source: str) -> None:
+    """Give the bank `scheme` if it has none; refuse one that contradicts the bank's."""
+    if scheme is None:
+        return
+    if row.category_scheme is None:
+        row.category_scheme = scheme
+        return
+    current = scheme_named(row.category_scheme)
+    if current is None or current.name != scheme:
+        raise UserInputError(
+            f"Bank {row.name!r} uses the {row.category_scheme!r} category scheme, but {source} "
+            f"says {scheme!r}. Import into a bank of that scheme (another --bank name)."
+        )
+
+
+def _unknown_category(result: ImportResult, scheme: CategoryScheme, record: HashRecord) -> None:
+    result.unknown_categories += 1
+    if len(result.category_warnings) < MAX_CATEGORY_WARNINGS:
+        codes = ", ".join(category.code for category in scheme.categories)
+        result.category_warnings.append(
+            HashListWarning(
+                record.line,
+                f"category {record.category!r} is not in the {scheme.name} scheme ({codes}); "
+                "imported with its category as listed",
+            )
+        )
 
 
 def list_banks(session: Session) -> list[BankSummary]:

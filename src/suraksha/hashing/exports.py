@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suraksha.errors import UserInputError
+from suraksha.hashing.categories import scheme_named
 from suraksha.hashing.models import BankEntry, HashBank
 
 _PAGE = 5000
@@ -107,8 +108,9 @@ def _md5sum(session: Session, bank: HashBank, out: TextIO) -> ExportResult:
 
 
 def _vics(session: Session, bank: HashBank, out: TextIO) -> ExportResult:
-    region = (bank.category_scheme or "").strip().lower()
-    region_path = {"us": "US", "uk": "UK", "custom": "CUSTOM"}.get(region, "Default")
+    # The VICS region names the category scheme (see `categories.scheme_of_list`).
+    scheme = scheme_named(bank.category_scheme)
+    region_path = {"vics-us": "US", "uk-caid": "UK"}.get(scheme.name if scheme else "", "Default")
     context = f"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{region_path}/$metadata#Media"
     out.write('{"@odata.context": ' + json.dumps(context) + ', "value": [\n')
     written = left_out = 0

@@ -1,21 +1,28 @@
-"""The one matcher: looks up the hashes of tip files (and, later, device files) in every bank.
+"""The one matcher: looks up the hashes of tip files and device files in every bank.
 
-Exact matching on MD5, SHA-1 and SHA-256 against each bank's active entries. A match records the bank,
-the bank version current when it was made, the algorithm and the distance (0 for exact), so that a
-match can always say what it matched and when. Matching a target again replaces its earlier matches.
+Exact matching on MD5, SHA-1 and SHA-256 against each bank's active entries; PDQ matching within
+each bank's threshold through a per-bank `PdqIndex` kept in memory (rebuilt when the bank gets a new
+version), over the image's hash and its rotations and flips. A match records the bank, the bank
+version current when it was made, the algorithm and the distance (0 for exact), so that a match can
+always say what it matched and when. Matching a target again replaces its earlier matches.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, tuple_
+import numpy as np
+from sqlalchemy import Engine, delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from suraksha.hashing.models import BankEntry, HashBank, HashMatch
+from suraksha.hashing.categories import Severity, describe, severity
+from suraksha.hashing.models import BankEntry, BankVersion, HashBank, HashMatch
 from suraksha.hashing.pdq import MIN_QUALITY
+from suraksha.hashing.pdq_index import PdqIndex, codes_of
 
 EXACT_ALGORITHMS = ("md5", "sha1", "sha256")
 # Bound on values per IN (...) query: SQLite's default host-parameter limit is 32,766.
@@ -24,11 +31,19 @@ _LOOKUP_BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class HashTarget:
-    """Something with hashes to match: its kind (`tip_file`), id, and digests by algorithm."""
+    """Something with hashes to match: its kind (`tip_file`, `device_file`), id, and digests by
+    algorithm (`md5`, `sha1`, `sha256`, `pdq`; missing or None when unknown).
+
+    `pdq_variants` are the PDQ hashes of the image's 7 rotations and flips, as
+    `pdq.dihedral_hashes` gives them after the hash itself; when present, a bank entry near any
+    of them matches, and the closest distance is recorded. Tip files carry none (a tip gives one
+    hash); scanned images do.
+    """
 
     kind: str
     target_id: str
     hashes: Mapping[str, str | None]
+    pdq_variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +59,19 @@ class MatchView:
     distance: int
     category: str | None
     value: str
+    category_scheme: str | None = None
+
+    @property
+    def category_label(self) -> str | None:
+        """The category as its scheme names it ("Category A", "child abuse material"), or the
+        code as listed when the bank's scheme does not define it; None without a category."""
+        found = describe(self.category_scheme, self.category)
+        return found.label if found is not None else self.category
+
+    @property
+    def severity(self) -> Severity:
+        """The category on the order common to every scheme, to compare matches across banks."""
+        return severity(self.category_scheme, self.category)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -103,15 +131,30 @@ def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[Match
 # PDQ matches farther than this are shown as needing a person's confirmation (issue 4).
 CONFIRM_ABOVE = 20
 
+FLAT_BELOW = 100_000
+"""Banks with fewer usable PDQ entries than this are searched with the ``flat`` strategy of
+`PdqIndex` (a full SIMD scan: built in a copy, fast enough below this size), larger ones with
+``mih`` (multi-index hashing: ~120 bytes an entry, faster than a scan from about 100,000
+entries, about 2,000 queries a second at 10 million; see docs/benchmarks.md)."""
+
+_PDQ_HEX = re.compile(r"[0-9a-f]{64}")
+
 
 def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
     """PDQ targets against every bank's PDQ entries within the bank's threshold.
 
-    Entries of quality under 50 are skipped: featureless images match too much.
+    Entries of quality under 50 are skipped: featureless images match too much. A target's
+    `pdq_variants` (its rotations and flips) are compared too, and the closest distance is the
+    one recorded.
     """
-    probes = [(t, int(v, 16)) for t in targets if (v := t.hashes.get("pdq")) and len(v) == 64]
+    probes: list[tuple[HashTarget, list[str]]] = []
+    for target in targets:
+        values = [target.hashes.get("pdq"), *target.pdq_variants]
+        usable = list(dict.fromkeys(v.lower() for v in values if v and _is_pdq(v)))
+        if usable:
+            probes.append((target, usable))
     found: list[MatchView] = []
-    near = _pdq_near(session, [probe for _, probe in probes], min_quality=MIN_QUALITY)
+    near = _pdq_near(session, [values for _, values in probes], min_quality=MIN_QUALITY)
     for position, entry, bank, distance in near:
         target = probes[position][0]
         session.add(
@@ -131,28 +174,96 @@ def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchVie
     return found
 
 
+def _is_pdq(value: str) -> bool:
+    return _PDQ_HEX.fullmatch(value.lower()) is not None
+
+
 def _pdq_near(
-    session: Session, probes: Sequence[int], *, min_quality: int | None
+    session: Session, probes: Sequence[Sequence[str]], *, min_quality: int | None
 ) -> Iterator[tuple[int, BankEntry, HashBank, int]]:
     """(probe position, entry, bank, distance) for active PDQ entries within each bank's threshold.
 
-    A linear scan: fine for the banks a unit holds today; `pdq_index.PdqIndex` replaces it (#4).
+    Each probe is one or more 64-hex hashes of one image (the hash and its dihedral variants); an
+    entry near several of them is yielded once, with the smallest distance. Banks are searched
+    through their cached `PdqIndex` (see `bank_pdq_index`), in bank name order.
     """
     if not probes:
         return
-    query = (
-        select(BankEntry, HashBank)
-        .join(HashBank, HashBank.id == BankEntry.bank_id)
-        .where(BankEntry.algorithm == "pdq", BankEntry.removed_version.is_(None))
+    hashes = [value for values in probes for value in values]
+    owner = np.repeat(np.arange(len(probes)), [len(values) for values in probes])
+    codes = codes_of(hashes)
+    for bank in session.scalars(select(HashBank).order_by(HashBank.name)):
+        index = bank_pdq_index(session, bank, min_quality=min_quality)
+        if not len(index):
+            continue
+        query, entry_ids, distances = index.search_codes(codes, bank.pdq_threshold)
+        best: dict[tuple[int, int], int] = {}
+        for probe, entry_id, distance in zip(
+            owner[query].tolist(), entry_ids.tolist(), distances.tolist(), strict=True
+        ):
+            key = (probe, entry_id)
+            if distance < best.get(key, distance + 1):
+                best[key] = distance
+        entries = _entries_by_id(session, sorted({entry_id for _, entry_id in best}))
+        for (probe, entry_id), distance in sorted(best.items()):
+            yield probe, entries[entry_id], bank, distance
+
+
+def _entries_by_id(session: Session, ids: Sequence[int]) -> dict[int, BankEntry]:
+    entries: dict[int, BankEntry] = {}
+    for start in range(0, len(ids), _LOOKUP_BATCH):
+        for entry in session.scalars(
+            select(BankEntry).where(BankEntry.id.in_(ids[start : start + _LOOKUP_BATCH]))
+        ):
+            entries[entry.id] = entry
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedIndex:
+    version: tuple[int, int, str, str]  # (number, row id, imported at, file digest): see below
+    index: PdqIndex
+
+
+_INDEXES: dict[tuple[str, int, int | None], _CachedIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def bank_pdq_index(session: Session, bank: HashBank, *, min_quality: int | None) -> PdqIndex:
+    """The `PdqIndex` of `bank`'s active PDQ entries (of quality ≥ `min_quality`, or all).
+
+    Built on first use and kept in this process, keyed by database, bank and bank version, so a
+    new import (a new version) replaces it; only the newest version of each bank is kept. The
+    version is identified by its `BankVersion` row id, import time and file digest as well as
+    its number, because a rolled-back import can give the next import the same number (and, on
+    SQLite, the same row id) with other entries, and an emptied database starts counting again. Entries never change within a version: imports are the
+    only writers, and each writes a new version.
+    """
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = (engine.url.render_as_string(hide_password=True), bank.id, min_quality)
+    row = session.execute(
+        select(BankVersion.id, BankVersion.imported_at, BankVersion.source_digest).where(
+            BankVersion.bank_id == bank.id, BankVersion.version == bank.current_version
+        )
+    ).first()
+    version = (bank.current_version, row[0], str(row[1]), row[2]) if row else (0, 0, "", "")
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(key)
+    if cached is not None and cached.version == version:
+        return cached.index
+    query = select(BankEntry.id, BankEntry.value).where(
+        BankEntry.bank_id == bank.id,
+        BankEntry.algorithm == "pdq",
+        BankEntry.removed_version.is_(None),
     )
     if min_quality is not None:
         query = query.where(BankEntry.quality.is_(None) | (BankEntry.quality >= min_quality))
-    for entry, bank in session.execute(query).all():
-        banked = int(entry.value, 16)
-        for position, probe in enumerate(probes):
-            distance = (banked ^ probe).bit_count()
-            if distance <= bank.pdq_threshold:
-                yield position, entry, bank, distance
+    entries = [(entry_id, value) for entry_id, value in session.execute(query)]
+    index = PdqIndex.build(entries, "flat" if len(entries) < FLAT_BELOW else "mih")
+    with _INDEXES_LOCK:
+        _INDEXES[key] = _CachedIndex(version, index)
+    return index
 
 
 def matches_for(
@@ -210,6 +321,7 @@ def _view(
         distance=distance,
         category=entry.category,
         value=entry.value,
+        category_scheme=bank.category_scheme,
     )
 
 
@@ -239,6 +351,6 @@ def lookup(session: Session, value: str) -> list[MatchView]:
         found.append(_view("lookup", text, bank, entry, bank.current_version, 0))
     if "pdq" in algorithms:
         # An analyst asking about a value sees low-quality entries too, unlike automatic matching.
-        for _, entry, bank, distance in _pdq_near(session, [int(text, 16)], min_quality=None):
+        for _, entry, bank, distance in _pdq_near(session, [[text]], min_quality=None):
             found.append(_view("lookup", text, bank, entry, bank.current_version, distance))
     return sorted(found, key=lambda view: (view.distance, view.bank))

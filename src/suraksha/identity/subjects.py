@@ -72,3 +72,20 @@ def links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
 def subject_count(session: Session) -> int:
     """How many subjects the workspace holds."""
     return session.scalar(select(func.count()).select_from(Subject)) or 0
+
+
+def subjects_of_accounts(session: Session, account_ids: list[str]) -> dict[str, str]:
+    """The subject id of each account that belongs to one (accounts not yet resolved are absent).
+
+    Read-only; for other domains that find accounts (through tips) and want the person behind them.
+    """
+    wanted = sorted(set(account_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(SubjectMember.account_id, SubjectMember.subject_id).where(
+                SubjectMember.account_id.in_(wanted[start : start + 500])
+            )
+        )
+        found.update({account_id: subject_id for account_id, subject_id in rows})
+    return found

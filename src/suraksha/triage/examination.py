@@ -141,7 +141,11 @@ class _Tap(io.RawIOBase):
         first = not self.head
         if len(self.head) < HEAD_BYTES:
             self.head += chunk[: HEAD_BYTES - len(self.head)]
-        self.tail = (self.tail + chunk)[-TAIL_BYTES:]
+        # Keep the tail without copying a whole chunk (1 MiB) just to slice 516 bytes off it.
+        if len(chunk) >= TAIL_BYTES:
+            self.tail = chunk[-TAIL_BYTES:]
+        else:
+            self.tail = (self.tail + chunk)[-TAIL_BYTES:]
         if first and self._scratch is not None:
             self._start_copy()
         if self._copy is not None:

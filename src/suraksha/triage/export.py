@@ -1,7 +1,8 @@
 """A scan's files as JSON lines (`scan --json FILE`), and the scans of a case and device.
 
 One object per file, in path order: `path`, `md5`, `sha1`, `sha256`, `type`, `class`, `matches`
-(each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`), and where present
+(each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`), `reported_in` (the tip
+reports that named the file, found when written: see `triage.correlation`), and where present
 `size`, `inode`, `deleted`, `pdq` and `quality`, `exif`, `error`. Read in batches, so a scan of a
 million files is written in bounded memory.
 """
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suraksha.hashing.matcher import MatchView, matches_for
+from suraksha.triage.correlation import Report, reported_in
 from suraksha.triage.models import ScannedFile
 
 _BATCH: Final = 500
@@ -35,15 +37,18 @@ def write_jsonl(session: Session, scan_id: int, out: TextIO) -> int:
         if not rows:
             return written
         matches = matches_for(session, "device_file", [row.id for row in rows])
+        reports = reported_in(session, [(row.id, row.md5, row.sha1, row.sha256) for row in rows])
         for row in rows:
-            document = file_document(row, matches.get(row.id, []))
+            document = file_document(row, matches.get(row.id, []), reports.get(row.id, []))
             out.write(json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n")
         written += len(rows)
         after = (rows[-1].path, rows[-1].id)
 
 
-def file_document(row: ScannedFile, matches: list[MatchView]) -> dict[str, Any]:
-    """The JSON object of one scanned file."""
+def file_document(
+    row: ScannedFile, matches: list[MatchView], reports: list[Report] | None = None
+) -> dict[str, Any]:
+    """The JSON object of one scanned file; `reports` are the tips that named it."""
     document: dict[str, Any] = {
         "path": row.path,
         "md5": row.md5,
@@ -62,6 +67,7 @@ def file_document(row: ScannedFile, matches: list[MatchView]) -> dict[str, Any]:
             }
             for view in matches
         ],
+        "reported_in": [report.as_json() for report in reports or []],
         "size": row.size,
         "deleted": row.deleted,
     }

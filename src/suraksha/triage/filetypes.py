@@ -12,6 +12,8 @@ from typing import Final
 
 import puremagic
 
+from suraksha.triage.signatures import magic_string
+
 HEAD_BYTES: Final = 36_870
 """puremagic's longest header reach (an ISO 9660 volume descriptor sits at 32,769)."""
 
@@ -66,7 +68,7 @@ def file_type(head: bytes, tail: bytes, size: int) -> FileType:
     # Offsets from the start stay true in `head`; puremagic reads footers off the end of the string.
     sample = head if size <= len(head) + len(tail) else head + tail
     try:
-        found = puremagic.magic_string(sample)
+        found = magic_string(sample)  # puremagic's answer, through an index (signatures.py)
     except (puremagic.PureError, ValueError):
         found = []
     best = [c for c in found if c.confidence == found[0].confidence] if found else []

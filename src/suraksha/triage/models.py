@@ -26,7 +26,9 @@ class Scan(Base):
     file, taken before a single file in it was read, so the report can show that the evidence
     examined is the evidence acquired. A folder has no such digest (None). `banks` records each
     bank's version when the scan started; `scanner` the versions of Suraksha and of each library
-    whose output the scan records.
+    whose output the scan records. `device_ids` are the device's own identifiers (IMEI, serial
+    numbers) as the examiner read them off the exhibit, in canonical form, for correlation with
+    tips (`triage.correlation`).
     """
 
     __tablename__ = "triage_scans"
@@ -42,6 +44,8 @@ class Scan(Base):
     source_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     scanner: Mapped[dict[str, Any]] = mapped_column(default=dict)
     banks: Mapped[list[Any]] = mapped_column(default=list)
+    # Canonical device identifiers the examiner gave (`imei:…`, `serialnumber:…`; identity.devices).
+    device_ids: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     resumed_at: Mapped[datetime | None]

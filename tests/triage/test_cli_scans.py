@@ -1,0 +1,105 @@
+"""`suraksha scans list|report|certificate` as an examiner runs them: real processes, both databases."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import Engine
+
+from suraksha.config import Settings
+from suraksha.storage.session import reading
+from suraksha.triage.audit import preview_events
+from suraksha.workspace import open_engine
+from tests.triage.conftest import write_scene
+
+
+def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SURAKSHA_HOME": str(settings.home),
+        "SURAKSHA_DATABASE_URL": settings.database_url,
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "suraksha", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def events(settings: Settings, scan_id: int) -> list[tuple[str, str, int]]:
+    engine: Engine = open_engine(settings)
+    try:
+        with reading(engine) as session:
+            return [
+                (e.requested_by, e.reason, e.previews) for e in preview_events(session, scan_id)
+            ]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_report_preview_certificate_and_mistakes_from_the_command_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    device = tmp_path / "device"
+    write_scene(device / "DCIM" / "IMG_0001.JPG", 501)
+    write_scene(device / "DCIM" / "IMG_0002.PNG", 502, "PNG")
+    ok(suraksha(settings, "init"))
+    scanned = ok(
+        suraksha(settings, "scan", str(device), "--case", "FIR-5/2026", "--device", "EX-5")
+    )
+    scan_id = int(re.search(r"Scan (\d+):", scanned).group(1))  # type: ignore[union-attr]
+    assert re.search(
+        rf"│\s+{scan_id} │ FIR-5/2026 │ EX-5 ", ok(suraksha(settings, "scans", "list"))
+    )
+    out = tmp_path / "reports"
+
+    plain = ok(suraksha(settings, "scans", "report", str(scan_id), "--out", str(out), "--no-pdf"))
+    html = (out / f"scan-{scan_id}-report.html").read_text(encoding="utf-8")
+    assert "report.html" in plain and "<img" not in html and "new-media" in html
+
+    refused = suraksha(settings, "scans", "report", str(scan_id), "--out", str(out), "--preview")
+    assert refused.returncode == 1 and "--reason" in refused.stderr
+    stray = suraksha(settings, "scans", "report", str(scan_id), "--out", str(out), "--reason", "x")
+    assert stray.returncode == 1 and "--preview" in stray.stderr
+    missing = suraksha(settings, "scans", "certificate", str(scan_id + 1), "--out", str(out))
+    assert missing.returncode == 1 and "scans list" in missing.stderr
+    assert events(settings, scan_id) == []
+
+    reason = "identify the location for victim identification"
+    previewed = suraksha(
+        settings, "scans", "report", str(scan_id), "--out", str(out), "--no-pdf",
+        "--preview", "--reason", reason, "--user", "insp.rao",
+    )  # fmt: skip
+    ok(previewed)
+    assert "audit event" in previewed.stderr
+    preview_html = (out / f"scan-{scan_id}-report-preview.html").read_text(encoding="utf-8")
+    thumbnails = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', preview_html)
+    assert len(thumbnails) == preview_html.count("<img") == 2
+    for data in thumbnails:
+        with Image.open(io.BytesIO(base64.b64decode(data))) as thumbnail:
+            assert thumbnail.mode == "L" and max(thumbnail.size) <= 64
+    assert events(settings, scan_id) == [("insp.rao", reason, 2)]
+
+    certified = ok(suraksha(settings, "scans", "certificate", str(scan_id), "--out", str(out)))
+    assert "Enclosed hash list" in certified
+    certificate = (out / f"scan-{scan_id}-certificate-draft.html").read_text(encoding="utf-8")
+    assert "DRAFT" in certificate and " IST" in certificate
+    assert (out / f"scan-{scan_id}-certificate-draft.pdf").read_bytes().startswith(b"%PDF")
