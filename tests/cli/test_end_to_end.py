@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from suraksha.config import Settings
+from tests.commands import ok, suraksha
 
 EXPECTED_KEYS = {
     "subject_id",
@@ -25,28 +23,6 @@ EXPECTED_KEYS = {
     "district",
     "identifiers",
 }
-
-
-def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SURAKSHA_HOME": str(settings.home),
-        "SURAKSHA_DATABASE_URL": settings.database_url,
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "suraksha", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def subjects_jsonl(settings: Settings) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from suraksha.config import Settings
-from tests.cli.test_end_to_end import ok, suraksha
+from tests.commands import ok, suraksha
 
 
 def scene(path: Path, size: tuple[int, int] = (640, 480)) -> Image.Image:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,28 +11,12 @@ import pytest
 
 from suraksha.config import Settings
 from suraksha.hashing.digests import digest_file
+from tests.commands import suraksha
 from tests.intake.conftest import REPORT_XML, XML_REPORT_NUMBER
 from tests.triage.conftest import png_bomb, write_scene
 from tests.triage.test_correlation import IMEI, file_xml
 
 REQUIRED = {"path", "md5", "sha1", "sha256", "type", "class", "matches"}
-
-
-def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SURAKSHA_HOME": str(settings.home),
-        "SURAKSHA_DATABASE_URL": settings.database_url,
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "suraksha", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.slow

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,29 +15,8 @@ from suraksha.config import Settings
 from suraksha.storage.session import reading
 from suraksha.triage.audit import preview_events
 from suraksha.workspace import open_engine
+from tests.commands import ok, suraksha
 from tests.triage.conftest import write_scene
-
-
-def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SURAKSHA_HOME": str(settings.home),
-        "SURAKSHA_DATABASE_URL": settings.database_url,
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "suraksha", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def events(settings: Settings, scan_id: int) -> list[tuple[str, str, int]]:

@@ -41,6 +41,7 @@ from suraksha.triage.classes import FileClass
 from suraksha.triage.groups import Group, groups_of
 from suraksha.triage.models import CustodyEvent, Scan, ScannedFile
 from suraksha.triage.preview import Preview, preview_of
+from suraksha.triage.scanner import class_counts
 
 IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
 """Indian Standard Time: UTC+05:30 all year (India keeps no daylight saving)."""
@@ -184,7 +185,7 @@ def build_report(session: Session, scan_id: int) -> ScanReport:
             f"There is no scan {scan_id} in this workspace. `suraksha scans list` shows the scans "
             "and their ids."
         )
-    counts = _counts(session, scan_id)
+    counts = class_counts(session, scan_id)
     matched, new_media, not_examined = _listed_files(session, scan_id)
     return ScanReport(
         scan_id=scan.id,
@@ -326,16 +327,6 @@ def list_scans(session: Session, case_ref: str | None = None) -> list[ScanListin
         )
         for scan, count in session.execute(query)
     ]
-
-
-def _counts(session: Session, scan_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(ScannedFile.file_class, func.count())
-        .where(ScannedFile.scan_id == scan_id)
-        .group_by(ScannedFile.file_class)
-    )
-    found = Counter({name: int(count) for name, count in rows})
-    return {file_class.value: found.get(file_class.value, 0) for file_class in FileClass}
 
 
 def _listed_files(

@@ -214,7 +214,7 @@ def scan(
             _mark(engine, scan_id, ScanStatus.INTERRUPTED, "scan interrupted", {})
         raise
     with transaction(engine) as session:
-        result.counts = _counts(session, scan_id)
+        result.counts = class_counts(session, scan_id)
     _mark(engine, scan_id, ScanStatus.FINISHED, "scan finished", {"counts": result.counts})
     return result
 
@@ -393,7 +393,8 @@ def _row(
     )
 
 
-def _counts(session: Session, scan_id: int) -> dict[str, int]:
+def class_counts(session: Session, scan_id: int) -> dict[str, int]:
+    """How many of a scan's files are in each class (every class listed, zeros included)."""
     rows = session.execute(
         select(ScannedFile.file_class, func.count())
         .where(ScannedFile.scan_id == scan_id)
