@@ -130,3 +130,17 @@ def test_user_errors_exit_1_with_a_way_forward(settings: Settings, tmp_path: Pat
     (tmp_path / "occupied" / "keep.txt").write_text("x")
     occupied = suraksha(settings, "synth", "tips", str(tmp_path / "occupied"))
     assert occupied.returncode == 1 and "not an empty folder" in occupied.stderr
+
+
+@pytest.mark.slow
+def test_the_demo_runs_the_whole_path_including_triage(settings: Settings) -> None:
+    output = ok(suraksha(settings, "demo", "--persons", "30", "--top", "3"))
+    assert "Top 3 subjects" in output
+    triage = re.search(
+        r"known (\d+), near (\d+), ignorable 0, new-media (\d+)", " ".join(output.split())
+    )
+    assert triage is not None, output
+    known, near, new_media = map(int, triage.groups())
+    assert known == 2 and near > 0 and new_media > 0
+    scans = ok(suraksha(settings, "scans", "list"))
+    assert "DEMO-FIR-1/2026" in scans

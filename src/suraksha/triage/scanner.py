@@ -227,7 +227,7 @@ def file_id(scan_id: int, entry: SourceEntry) -> str:
 def scanner_versions() -> dict[str, str]:
     """Suraksha's version and those of the libraries whose output a scan records."""
     versions = {"suraksha": __version__, "pdq_preprocessing": PREPROCESSING_VERSION}
-    for package in ("pdqhash", "pillow", "puremagic", "pytsk3", "libewf-python"):
+    for package in ("pillow", "numpy", "puremagic", "pytsk3", "libewf-python"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
