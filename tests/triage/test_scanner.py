@@ -20,7 +20,7 @@ from suraksha.storage.session import reading, transaction
 from suraksha.triage.examination import Examination
 from suraksha.triage.export import write_jsonl
 from suraksha.triage.models import CustodyEvent, Scan, ScannedFile
-from suraksha.triage.scanner import ScanRequest, ScanResult, scan
+from suraksha.triage.scanner import QuietObserver, ScanRequest, ScanResult, scan
 from suraksha.triage.sources import SourceEntry
 from tests.triage.conftest import e01_of, ext4_image, png_bomb, write_rotated, write_scene
 
@@ -159,20 +159,11 @@ def test_a_decompression_bomb_is_recorded_and_the_scan_goes_on(db: Engine, tmp_p
     assert result.errors == 1
 
 
-class _StopAfter:
+class _StopAfter(QuietObserver):
     """An observer that interrupts the scan after `limit` files, as Ctrl-C would."""
 
     def __init__(self, limit: int) -> None:
         self.limit, self.seen = limit, 0
-
-    def digesting(self, size: int | None) -> None:
-        pass
-
-    def digested(self, count: int) -> None:
-        pass
-
-    def planned(self, files: int, size: int) -> None:
-        pass
 
     def scanned(self, entry: SourceEntry, examination: Examination | None) -> None:
         self.seen += 1

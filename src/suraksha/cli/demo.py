@@ -21,7 +21,7 @@ from suraksha.synthetic.evaluation import load_truth, pairwise_score
 from suraksha.synthetic.seized_media import write_seized_device
 from suraksha.synthetic.tips import count_reports, write_corpus
 from suraksha.triage.examination import Examination
-from suraksha.triage.scanner import ScanRequest, scan
+from suraksha.triage.scanner import QuietObserver, ScanRequest, scan
 from suraksha.triage.sources import SourceEntry
 from suraksha.workspace import open_engine
 
@@ -31,20 +31,11 @@ DEMO_PDQ_BANK = "demo-known-media-pdq"
 DEMO_CASE = "DEMO-FIR-1/2026"
 
 
-class _ScanProgress:
+class _ScanProgress(QuietObserver):
     """Advances the demo's progress bar as the scan examines each file."""
 
     def __init__(self, advance: Callable[[], None]) -> None:
         self._advance = advance
-
-    def digesting(self, size: int | None) -> None:
-        pass
-
-    def digested(self, count: int) -> None:
-        pass
-
-    def planned(self, files: int, size: int) -> None:
-        pass
 
     def scanned(self, entry: SourceEntry, examination: Examination | None) -> None:
         self._advance()

@@ -118,7 +118,9 @@ class ScanObserver(Protocol):
         """One file is done; `examination` is None when a resumed scan had stored it already."""
 
 
-class _Silent:
+class QuietObserver:
+    """An observer that ignores every event: subclass it to hear only those you need."""
+
     def digesting(self, size: int | None) -> None:
         pass
 
@@ -174,7 +176,7 @@ def scan(
     left empty. Raises UserInputError when the source cannot be read as a device, or when it
     differs from the one an unfinished scan of the same case, device and path recorded.
     """
-    report = observer or _Silent()
+    report = observer or QuietObserver()
     source = open_source(request.path)
     report.digesting(source.size())
     digests = source.digest(report.digested)
