@@ -14,9 +14,10 @@ from suraksha.errors import UserInputError
 from suraksha.storage.session import reading, transaction
 from suraksha.triage.audit import check_purpose, current_user
 from suraksha.triage.certificate import write_certificate
-from suraksha.triage.correlation import correlate, scan_exists
+from suraksha.triage.correlation import correlate
 from suraksha.triage.groups import GroupKind, groups_of
 from suraksha.triage.report import add_previews, build_report, list_scans, write_report
+from suraksha.triage.scanner import stored_scan
 
 scans_app = typer.Typer(
     help="Stored scans of seized media: list them, their groups and links to tips, reports and "
@@ -188,11 +189,7 @@ def _output_folder(out: Path) -> Path:
 
 def _scan_exists(scan_id: int) -> None:
     with reading(engine()) as session:
-        if not scan_exists(session, scan_id):
-            raise UserInputError(
-                f"There is no scan {scan_id} in this workspace. The scan command prints the "
-                'number of each scan it makes ("Scan N: …").'
-            )
+        stored_scan(session, scan_id)
 
 
 @scans_app.command("groups")

@@ -31,10 +31,10 @@ from typing import IO, Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suraksha.errors import UserInputError
 from suraksha.storage.base import utcnow
-from suraksha.triage.models import Scan, ScannedFile
+from suraksha.triage.models import ScannedFile
 from suraksha.triage.report import Moment, render_html, write_pdf
+from suraksha.triage.scanner import stored_scan
 
 _BATCH: Final = 1000
 
@@ -132,7 +132,7 @@ def build_certificate(session: Session, scan_id: int, hash_list: HashList) -> Ce
 
     Raises UserInputError when there is no such scan.
     """
-    scan = _scan(session, scan_id)
+    scan = stored_scan(session, scan_id)
     files = session.scalar(
         select(func.count()).select_from(ScannedFile).where(ScannedFile.scan_id == scan_id)
     )
@@ -169,7 +169,7 @@ def write_certificate(
     session: Session, scan_id: int, out: Path, *, pdf: bool = True
 ) -> CertificateFiles:
     """Write the enclosed hash list, then the draft certificate as HTML (and PDF), into `out`."""
-    _scan(session, scan_id)  # before anything is written
+    stored_scan(session, scan_id)  # before anything is written
     list_path = out / hash_list_name(scan_id)
     with list_path.open("wb") as handle:
         hash_list = write_hash_list(session, scan_id, handle)
@@ -182,16 +182,6 @@ def write_certificate(
         pdf_path = out / f"scan-{scan_id}-certificate-draft.pdf"
         write_pdf(html, pdf_path)
     return CertificateFiles(html_path, pdf_path, list_path, draft)
-
-
-def _scan(session: Session, scan_id: int) -> Scan:
-    scan = session.get(Scan, scan_id)
-    if scan is None:
-        raise UserInputError(
-            f"There is no scan {scan_id} in this workspace. `suraksha scans list` shows the scans "
-            "and their ids."
-        )
-    return scan
 
 
 def _digests(session: Session, scan_id: int) -> Iterator[tuple[str, str | None]]:

@@ -203,11 +203,6 @@ def correlate(session: Session, scan_id: int) -> Correlation:
     return Correlation(files, device_links(session, scan_id), paths)
 
 
-def scan_exists(session: Session, scan_id: int) -> bool:
-    """True when scan `scan_id` exists in this workspace."""
-    return session.get(Scan, scan_id) is not None
-
-
 def device_ids_of(session: Session, scan_id: int) -> list[tuple[str, str, int]]:
     """The scan's device identifiers: (canonical value, how it was found, pictures carrying it)."""
     scan = session.get(Scan, scan_id)

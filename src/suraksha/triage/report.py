@@ -31,7 +31,6 @@ import jinja2
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from suraksha.errors import UserInputError
 from suraksha.hashing.banks import list_banks
 from suraksha.hashing.matcher import CONFIRM_ABOVE, MatchView, matches_for
 from suraksha.hashing.pdq import MIN_QUALITY
@@ -41,7 +40,7 @@ from suraksha.triage.classes import FileClass
 from suraksha.triage.groups import Group, groups_of
 from suraksha.triage.models import CustodyEvent, Scan, ScannedFile
 from suraksha.triage.preview import Preview, preview_of
-from suraksha.triage.scanner import class_counts
+from suraksha.triage.scanner import class_counts, stored_scan
 
 IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
 """Indian Standard Time: UTC+05:30 all year (India keeps no daylight saving)."""
@@ -179,12 +178,7 @@ class ScanReport:
 
 def build_report(session: Session, scan_id: int) -> ScanReport:
     """The report of scan `scan_id`, read from the database; raises UserInputError if none."""
-    scan = session.get(Scan, scan_id)
-    if scan is None:
-        raise UserInputError(
-            f"There is no scan {scan_id} in this workspace. `suraksha scans list` shows the scans "
-            "and their ids."
-        )
+    scan = stored_scan(session, scan_id)
     counts = class_counts(session, scan_id)
     matched, new_media, not_examined = _listed_files(session, scan_id)
     return ScanReport(

@@ -395,6 +395,17 @@ def _row(
     )
 
 
+def stored_scan(session: Session, scan_id: int) -> Scan:
+    """Scan `scan_id` as stored; raises UserInputError (naming `scans list`) when there is none."""
+    scan = session.get(Scan, scan_id)
+    if scan is None:
+        raise UserInputError(
+            f"There is no scan {scan_id} in this workspace. `suraksha scans list` shows the scans "
+            "and their ids."
+        )
+    return scan
+
+
 def class_counts(session: Session, scan_id: int) -> dict[str, int]:
     """How many of a scan's files are in each class (every class listed, zeros included)."""
     rows = session.execute(
