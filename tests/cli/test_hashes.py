@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from suraksha.config import Settings
+from suraksha.synthetic.videos import reencode, write_video
 from tests.commands import ok, suraksha
 
 
@@ -109,3 +110,47 @@ def test_import_with_a_scheme_labels_categories_and_reports_unknown_ones(
     assert "uk-caid" in listed
     looked = ok(suraksha(settings, "hashes", "lookup", first, second))
     assert "1 (Category A)" in looked
+
+
+def test_compute_vpdq_builds_a_video_bank_that_a_scan_matches(
+    settings: Settings, tmp_path: Path
+) -> None:
+    known = tmp_path / "known-videos"
+    known.mkdir()
+    original = write_video(known / "clip-0007.mp4", seed=13, seconds=4).path
+    (known / "notes.txt").write_text("not a video\n", encoding="utf-8")
+    listing = tmp_path / "known.vpdq"
+    listing.write_text(ok(suraksha(settings, "hashes", "compute", str(known), "--format", "vpdq")))
+    lines = listing.read_text().splitlines()
+    assert lines[0] == "video,frame,hash,quality,seconds" and len(lines) == 5  # 4 seconds, 4 frames
+    assert all(line.startswith(f"{original},") for line in lines[1:])
+    as_json = json.loads(
+        ok(suraksha(settings, "hashes", "compute", str(original), "--format", "jsonl"))
+    )
+    assert [f["pdq"] for f in as_json["vpdq"]["frames"]] == [
+        line.split(",")[2] for line in lines[1:]
+    ]
+
+    ok(suraksha(settings, "init"))
+    imported = ok(suraksha(settings, "hashes", "import", str(listing), "--bank", "videos"))
+    assert "vpdq" in imported
+    device = tmp_path / "device"
+    device.mkdir()
+    reencode(original, device / "VID_2231.mp4", width=320, codec="mpeg4")
+    report = tmp_path / "scan.jsonl"
+    ok(
+        suraksha(
+            settings,
+            "scan",
+            str(device),
+            "--case",
+            "FIR 9/2026",
+            "--device",
+            "EX-2",
+            "--json",
+            str(report),
+        )
+    )
+    [document] = [json.loads(line) for line in report.read_text().splitlines()]
+    assert document["class"] == "near"
+    assert document["matches"][0]["algorithm"] == "vpdq"

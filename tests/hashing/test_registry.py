@@ -104,7 +104,7 @@ def test_unknown_format_name_lists_the_valid_ones() -> None:
 
 def test_line_lists_come_last_strictest_first() -> None:
     names = [fmt.name for fmt in FORMATS]
-    assert names[-3:] == ["threatexchange", "pdq", "md5sum"]
+    assert names[-4:] == ["threatexchange", "vpdq", "pdq", "md5sum"]
 
 
 def test_bare_64_hex_lines_are_sha256_and_a_quality_column_makes_pdq() -> None:

@@ -91,6 +91,7 @@ def test_known_ignorable_and_new_media(db: Engine, tmp_path: Path) -> None:
             "algorithm": "md5",
             "distance": 0,
             "category": None,
+            "needs_confirmation": False,
         }
     ]
     assert found["b/never-seen.jpg"]["class"] == "new-media"

@@ -28,6 +28,9 @@ from suraksha.workspace import open_engine
 DEMO_BANK = "demo-known"
 DEMO_MEDIA_BANK = "demo-known-media"
 DEMO_PDQ_BANK = "demo-known-media-pdq"
+DEMO_VIDEO_BANK = "demo-known-videos"
+DEMO_VIDEO_SECONDS = 6
+"""Length of the demo device's generated videos: enough frames for vPDQ, a second or two to write."""
 DEMO_CASE = "DEMO-FIR-1/2026"
 
 
@@ -94,12 +97,20 @@ def demo(
             resolved = resolve(session, on_step=lambda _s: bar.advance(link_task))
             assess_task = bar.add_task("5/6 Scoring and routing subjects", total=resolved.subjects)
             assessed = assess_all(session, on_subject=lambda: bar.advance(assess_task))
-        device = write_seized_device(device_root, seed=seed)
+        device = write_seized_device(device_root, seed=seed, video_seconds=DEMO_VIDEO_SECONDS)
         with transaction(db) as session:
             import_list(session, device.md5_list, bank=DEMO_MEDIA_BANK, kind=BankKind.KNOWN)
             import_list(
                 session, device.pdq_list, bank=DEMO_PDQ_BANK, kind=BankKind.KNOWN, format_name="pdq"
             )
+            if device.vpdq_list is not None:
+                import_list(
+                    session,
+                    device.vpdq_list,
+                    bank=DEMO_VIDEO_BANK,
+                    kind=BankKind.KNOWN,
+                    format_name="vpdq",
+                )
         scan_task = bar.add_task("6/6 Scanning a synthetic seized device", total=device.files)
         scratch = home / "scratch" / "demo"
         scratch.mkdir(parents=True, exist_ok=True)
@@ -131,7 +142,8 @@ def demo(
     console.print(
         f"Seized-device triage (scan {scanned.scan_id}, case {DEMO_CASE}): {scanned.total:,} files → "
         f"{by_class}. {device.exact_known} pictures were listed by MD5 and {device.perceptual_known} "
-        "by PDQ (only altered copies of those are on the device); the rest are never-seen media. "
+        "by PDQ, and one video by vPDQ (only altered copies of those are on the device: a "
+        "re-encoded video and a clip of it); the rest are never-seen media. "
         f"Report: `suraksha scans report {scanned.scan_id} --out DIR`."
     )
     console.rule(f"Top {min(top, len(briefs))} subjects (full profile: suraksha subject ID)")

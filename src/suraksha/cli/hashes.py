@@ -17,10 +17,12 @@ from suraksha.hashing.banks import BankKind, diff_versions, import_list, list_ba
 from suraksha.hashing.categories import SCHEMES
 from suraksha.hashing.exports import ExportFormat, export_bank
 from suraksha.hashing.fingerprints import files_under, fingerprint
+from suraksha.hashing.formats.vpdq import HEADER as VPDQ_HEADER
 from suraksha.hashing.matcher import MatchView, lookup
 from suraksha.hashing.registry import FORMATS
 from suraksha.intake.tips import rematch_files
 from suraksha.storage.session import reading, transaction
+from suraksha.triage.filetypes import file_type_of
 
 hashes_app = typer.Typer(
     help="Hash banks and file hashes: import, list, compute, look up.", no_args_is_help=True
@@ -116,6 +118,7 @@ class ComputeFormat(StrEnum):
 
     TABLE = "table"
     JSONL = "jsonl"
+    VPDQ = "vpdq"
 
 
 @hashes_app.command("compute")
@@ -124,23 +127,33 @@ def compute_command(
     output: ComputeFormat = typer.Option(ComputeFormat.TABLE, "--format", help="Output format."),
 ) -> None:
     """Compute MD5, SHA-1 and SHA-256 of files (one streamed read each) and, for images, the
-    PDQ perceptual hash with its quality, using the canonical preprocessing. Never shows pixels.
+    PDQ perceptual hash with its quality, using the canonical preprocessing; for videos (told by
+    their content), vPDQ: the PDQ of one frame a second. Never shows pixels.
     `--format jsonl` prints one object per file: path, size, md5, sha1, sha256, and pdq,
-    quality, pdq_preprocessing for images.
+    quality, pdq_preprocessing for images, vpdq (frames) for videos. `--format vpdq` prints the
+    videos' frame hashes as a vPDQ list, ready for `hashes import --format vpdq`.
 
     Example: `suraksha hashes compute ./exhibit-3/DCIM --format jsonl > exhibit-3.jsonl`
+
+    Example: `suraksha hashes compute ./known-videos --format vpdq > known-videos.vpdq`
     """
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UserInputError(f"Not found: {', '.join(missing)}. Give files or folders to hash.")
     files = list(files_under(paths))
     table = Table("path", "size", "md5", "sha256", "pdq", "quality")
+    if output is ComputeFormat.VPDQ:
+        typer.echo(VPDQ_HEADER)
     with progress(transient=True) as bar:
         task = bar.add_task("Hashing files", total=len(files))
         for path in files:
-            result = fingerprint(path)
+            kind = file_type_of(path)
+            result = fingerprint(path, kind.mime if kind.media == "video" else None)
             bar.advance(task)
-            if output is ComputeFormat.JSONL:
+            if output is ComputeFormat.VPDQ:
+                for line in result.vpdq_lines():
+                    typer.echo(line)
+            elif output is ComputeFormat.JSONL:
                 typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True))
             else:
                 table.add_row(
@@ -148,11 +161,14 @@ def compute_command(
                     f"{result.digests.size:,}",
                     result.digests.md5,
                     result.digests.sha256,
-                    result.pdq.hex if result.pdq else "-",
+                    result.pdq.hex
+                    if result.pdq
+                    else (f"vPDQ, {len(result.video.frames)} frames" if result.video else "-"),
                     str(result.pdq.quality) if result.pdq else "-",
                 )
             if result.refused:
-                errors.print(f"[yellow]not hashed as an image[/] {path}: {result.refused}")
+                what = "a video" if kind.media == "video" else "an image"
+                errors.print(f"[yellow]not hashed as {what}[/] {path}: {result.refused}")
     if output is ComputeFormat.TABLE:
         console.print(table)
 

@@ -62,9 +62,9 @@ def scan_command(
     ),
 ) -> None:
     """Triage seized media: digest every file (MD5, SHA-1, SHA-256 in one read), tell its type
-    by content, compute PDQ (and its rotations and flips) and EXIF for images, match everything
-    against the hash banks, and class each file as known, near, ignorable, new-media or other.
-    No picture is ever shown.
+    by content, compute PDQ (and its rotations and flips) and EXIF for images and vPDQ (one frame
+    a second) for videos, match everything against the hash banks, and class each file as
+    known, near, ignorable, new-media or other. No picture or video is ever shown.
 
     Disk images are read through The Sleuth Kit, deleted files included; zip and tar archives
     are entered (three deep, bounded against bombs). The source image's digests are recorded

@@ -1,4 +1,4 @@
-"""What Suraksha computes for one file: its exact digests and, for images, its PDQ hash.
+"""What Suraksha computes for one file: its exact digests and its PDQ hash (images) or vPDQ (videos).
 
 Used by `suraksha hashes compute` and (later) seized-media triage, so that a file is hashed the same
 way wherever it comes from. No pixel ever leaves this module: only hashes and sizes do.
@@ -14,16 +14,27 @@ from typing import Any
 from suraksha.errors import FormatError
 from suraksha.hashing.digests import FileDigests, digest_file
 from suraksha.hashing.pdq import PREPROCESSING_VERSION, PdqHash, pdq_of_file
+from suraksha.hashing.video import VIDEO_PREPROCESSING_VERSION, VideoHash, video_hash
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """The hashes of one file; `pdq` is None for files that are not images (or refused ones)."""
+    """The hashes of one file; `pdq` is None for files that are not images (or refused ones),
+    `video` None for files that are not videos (or refused ones)."""
 
     path: Path
     digests: FileDigests
     pdq: PdqHash | None
-    refused: str | None = None  # why an image was not hashed (a bomb, a damaged or carved file)
+    refused: str | None = None  # why a picture or video was not hashed (a bomb, a damaged file)
+    video: VideoHash | None = None
+
+    def vpdq_lines(self) -> list[str]:
+        """The video's frames as `hashes compute --format vpdq` prints them (formats/vpdq.py):
+        `video,frame,hash,quality,seconds`, the video named by its path (commas made `_`)."""
+        if self.video is None:
+            return []
+        name = str(self.path).replace(",", "_")
+        return [f"{name},{frame.as_line()}" for frame in self.video.frames]
 
     def as_dict(self) -> dict[str, Any]:
         """The `hashes compute --format jsonl` object."""
@@ -40,18 +51,38 @@ class Fingerprint:
                 "quality": self.pdq.quality,
                 "pdq_preprocessing": PREPROCESSING_VERSION,
             }
+        if self.video is not None:
+            data["vpdq"] = {
+                "preprocessing": VIDEO_PREPROCESSING_VERSION,
+                "duration": self.video.duration,
+                "frames": [
+                    {
+                        "frame": f.frame,
+                        "seconds": f.seconds,
+                        "pdq": f.pdq.hex,
+                        "quality": f.pdq.quality,
+                    }
+                    for f in self.video.frames
+                ],
+            }
         if self.refused:
             data["refused"] = self.refused
         return data
 
 
-def fingerprint(path: Path) -> Fingerprint:
-    """Digests of any file, plus PDQ when it decodes as an image.
+def fingerprint(path: Path, video_type: str | None = None) -> Fingerprint:
+    """Digests of any file, plus PDQ when it decodes as an image, or vPDQ when the caller found
+    by its content that it is a video of MIME type `video_type`.
 
-    An image that cannot be hashed (a decompression bomb, a truncated or carved file) still gets its
-    digests, with the reason recorded: exact matching works on any bytes.
+    A picture or video that cannot be hashed (a decompression bomb, a truncated or carved file)
+    still gets its digests, with the reason recorded: exact matching works on any bytes.
     """
     digests = digest_file(path)
+    if video_type is not None:
+        try:
+            return Fingerprint(path, digests, None, video=video_hash(path, video_type))
+        except FormatError as err:
+            return Fingerprint(path, digests, None, refused=str(err))
     try:
         return Fingerprint(path, digests, pdq_of_file(path))
     except FormatError as err:  # HostileInputError included

@@ -2,9 +2,12 @@
 
 Exact matching on MD5, SHA-1 and SHA-256 against each bank's active entries; PDQ matching within
 each bank's threshold through a per-bank `PdqIndex` kept in memory (rebuilt when the bank gets a new
-version), over the image's hash and its rotations and flips. A match records the bank, the bank
-version current when it was made, the algorithm and the distance (0 for exact), so that a match can
-always say what it matched and when. Matching a target again replaces its earlier matches.
+version), over the image's hash and its rotations and flips; vPDQ matching of a video's frame
+hashes against the same PDQ entries, grouped into the bank's pictures and videos (see
+`_match_frames`). A match records the bank, the bank version current when it was made, the
+algorithm and the distance (0 for exact), and for a video how many frames matched and where, so
+that a match can always say what it matched and when. Matching a target again replaces its
+earlier matches.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, select, tuple_
@@ -23,8 +27,13 @@ from suraksha.hashing.categories import Severity, describe, severity
 from suraksha.hashing.models import BankEntry, BankVersion, HashBank, HashMatch
 from suraksha.hashing.pdq import MIN_QUALITY
 from suraksha.hashing.pdq_index import PdqIndex, codes_of
+from suraksha.hashing.video import QUERY_MATCH_PERCENT
 
 EXACT_ALGORITHMS = ("md5", "sha1", "sha256")
+PERCEPTUAL_ALGORITHMS = ("pdq", "vpdq")
+"""Matches by likeness rather than identity: a picture's PDQ, a video's frames (vPDQ)."""
+AT_SECONDS_KEPT = 20
+"""How many of the times at which a video's frames matched a match keeps (the first ones)."""
 # Bound on values per IN (...) query: SQLite's default host-parameter limit is 32,766.
 _LOOKUP_BATCH = 500
 
@@ -38,12 +47,16 @@ class HashTarget:
     `pdq.dihedral_hashes` gives them after the hash itself; when present, a bank entry near any
     of them matches, and the closest distance is recorded. Tip files carry none (a tip gives one
     hash); scanned images do.
+
+    `frames` are a video's usable vPDQ frame hashes as (seconds into the video, 64-hex PDQ):
+    quality at least 50, each distinct hash once (`video.VideoHash.usable`).
     """
 
     kind: str
     target_id: str
     hashes: Mapping[str, str | None]
     pdq_variants: tuple[str, ...] = ()
+    frames: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +73,15 @@ class MatchView:
     category: str | None
     value: str
     category_scheme: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    """For `vpdq`: `frames` (the video's usable frames), `frames_matched`, `video_percent`, `at_seconds`,
+    `item` (`picture` or `video`) and, for a banked video, `bank_video`, `bank_frames`,
+    `bank_frames_matched` and `bank_percent`."""
+
+    @property
+    def exact(self) -> bool:
+        """Matched on identity (a digest), not on likeness."""
+        return self.algorithm not in PERCEPTUAL_ALGORITHMS
 
     @property
     def category_label(self) -> str | None:
@@ -75,8 +97,19 @@ class MatchView:
 
     @property
     def needs_confirmation(self) -> bool:
-        """A PDQ match far enough from exact that a person should confirm it before it is used."""
-        return self.algorithm == "pdq" and self.distance > CONFIRM_ABOVE
+        """A match by likeness that a person should confirm before it is used: a PDQ match farther
+        than `CONFIRM_ABOVE` bits, or a video whose best frame is, or of which too little matches
+        (under vPDQ's `QUERY_MATCH_PERCENT` of the video and of the banked video alike: a few
+        frames of a compilation, say)."""
+        if self.algorithm == "pdq":
+            return self.distance > CONFIRM_ABOVE
+        if self.algorithm == "vpdq":
+            share = max(
+                float(self.detail.get("video_percent", 0.0)),
+                float(self.detail.get("bank_percent", 0.0)),
+            )
+            return self.distance > CONFIRM_ABOVE or share < QUERY_MATCH_PERCENT
+        return False
 
 
 def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
@@ -124,6 +157,7 @@ def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[Match
                     _view(target.kind, target.target_id, bank, entry, bank.current_version, 0)
                 )
     found += _match_pdq(session, targets)
+    found += _match_frames(session, targets)
     session.flush()
     return found
 
@@ -172,6 +206,96 @@ def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchVie
             _view(target.kind, target.target_id, bank, entry, bank.current_version, distance)
         )
     return found
+
+
+def _match_frames(session: Session, targets: Sequence[HashTarget]) -> list[MatchView]:
+    """vPDQ: each video's frame hashes against every bank's PDQ entries, as one match per item.
+
+    Bank entries are pictures, or frames of a banked video (entries carrying `extra["video"]`,
+    from a vPDQ list). Every frame near an entry counts; a video gets one `vpdq` match per picture
+    and per banked video it came near, recorded on the closest entry, with the closest distance
+    and how much of each side matched (`MatchView.detail`). A single frame near a banked picture
+    is kept (a still of known material edited into a video is evidence) but needs confirmation.
+    """
+    probes: list[tuple[int, float, str]] = []  # (target position, seconds, hex)
+    for position, target in enumerate(targets):
+        for seconds, value in target.frames:
+            if _is_pdq(value):
+                probes.append((position, seconds, value.lower()))
+    if not probes:
+        return []
+    near = _pdq_near(session, [[value] for _, _, value in probes], min_quality=MIN_QUALITY)
+    # (target, bank id, item) → frames near it: (seconds, entry, distance)
+    hits: dict[tuple[int, int, str], list[tuple[float, BankEntry, int]]] = defaultdict(list)
+    banks: dict[int, HashBank] = {}
+    for probe, entry, bank, distance in near:
+        position, seconds, _ = probes[probe]
+        banks[bank.id] = bank
+        video = entry.extra.get("video") if isinstance(entry.extra, dict) else None
+        item = f"video:{video}" if isinstance(video, str) else f"entry:{entry.id}"
+        hits[(position, bank.id, item)].append((seconds, entry, distance))
+    frames_of = [len(target.frames) for target in targets]
+    found: list[MatchView] = []
+    for (position, bank_id, item), frames in sorted(hits.items(), key=lambda kv: kv[0]):
+        target, bank = targets[position], banks[bank_id]
+        seconds_matched = sorted({seconds for seconds, _, _ in frames})
+        _, best_entry, best = min(frames, key=lambda hit: (hit[2], hit[1].id))
+        detail: dict[str, Any] = {
+            "item": "video" if item.startswith("video:") else "picture",
+            "frames": frames_of[position],
+            "frames_matched": len(seconds_matched),
+            "video_percent": round(100.0 * len(seconds_matched) / frames_of[position], 1),
+            "at_seconds": seconds_matched[:AT_SECONDS_KEPT],
+        }
+        if item.startswith("video:"):
+            name = item.removeprefix("video:")
+            total = _banked_video_frames(session, bank_id, name)
+            matched = len({entry.id for _, entry, _ in frames})
+            detail |= {
+                "bank_video": name,
+                "bank_frames": total,
+                "bank_frames_matched": matched,
+                "bank_percent": round(100.0 * matched / total, 1) if total else 0.0,
+            }
+        session.add(
+            HashMatch(
+                target_kind=target.kind,
+                target_id=target.target_id,
+                bank_id=bank.id,
+                entry_id=best_entry.id,
+                bank_version=bank.current_version,
+                algorithm="vpdq",
+                distance=best,
+                detail=detail,
+            )
+        )
+        found.append(
+            _view(
+                target.kind,
+                target.target_id,
+                bank,
+                best_entry,
+                bank.current_version,
+                best,
+                algorithm="vpdq",
+                detail=detail,
+            )
+        )
+    return found
+
+
+def _banked_video_frames(session: Session, bank_id: int, video: str) -> int:
+    """How many usable frame entries the bank holds for banked video `video` (by its label)."""
+    rows = session.execute(
+        select(BankEntry.extra).where(
+            BankEntry.bank_id == bank_id,
+            BankEntry.label == video,
+            BankEntry.algorithm == "pdq",
+            BankEntry.removed_version.is_(None),
+            BankEntry.quality.is_(None) | (BankEntry.quality >= MIN_QUALITY),
+        )
+    )
+    return sum(1 for (extra,) in rows if isinstance(extra, dict) and extra.get("video") == video)
 
 
 def _is_pdq(value: str) -> bool:
@@ -292,6 +416,8 @@ def matches_for(
                     entry,
                     match.bank_version,
                     match.distance,
+                    algorithm=match.algorithm,
+                    detail=match.detail,
                 )
             )
     return dict(result)
@@ -309,7 +435,15 @@ def forget_targets(session: Session, target_kind: str, target_ids: Sequence[str]
 
 
 def _view(
-    kind: str, target_id: str, bank: HashBank, entry: BankEntry, version: int, distance: int
+    kind: str,
+    target_id: str,
+    bank: HashBank,
+    entry: BankEntry,
+    version: int,
+    distance: int,
+    *,
+    algorithm: str | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> MatchView:
     return MatchView(
         target_kind=kind,
@@ -317,11 +451,12 @@ def _view(
         bank=bank.name,
         bank_kind=bank.kind,
         bank_version=version,
-        algorithm=entry.algorithm,
+        algorithm=algorithm or entry.algorithm,
         distance=distance,
         category=entry.category,
         value=entry.value,
         category_scheme=bank.category_scheme,
+        detail=detail or {},
     )
 
 

@@ -94,4 +94,6 @@ class HashMatch(Base):
     bank_version: Mapped[int]
     algorithm: Mapped[str] = mapped_column(String(16))
     distance: Mapped[int] = mapped_column(default=0)
+    # How a video matched (`vpdq`): frames matched, shares of each side, where in the video.
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     matched_at: Mapped[datetime] = mapped_column(default=utcnow)

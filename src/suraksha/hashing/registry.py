@@ -13,14 +13,16 @@ from suraksha.hashing.formats.nsrl import NsrlFormat
 from suraksha.hashing.formats.pdq import PdqFormat
 from suraksha.hashing.formats.threatexchange import ThreatexchangeFormat
 from suraksha.hashing.formats.vics import VicsFormat
+from suraksha.hashing.formats.vpdq import VpdqFormat
 
 # Sniffing takes the first format that accepts a file's head, so the order is part of detection:
 # 1. formats with a magic number or a fixed first token, which nothing else can mistake: EnCase's
 #    `HASH\r\n\xff\x00`, SQLite's magic (NSRL RDS 3), a JSON object opening with an OData context
 #    (VICS), an XML `<queryResult>` root (NCMEC);
 # 2. CSV lists recognised by their header: HashKeeper, ICSE, NSRL RDS 2;
-# 3. line lists, strictest first: ThreatExchange (each line names its signal type), PDQ (a 64-hex
-#    hash *with a quality column*), and md5sum last, as it accepts any line of bare hex. A list
+# 3. line lists, strictest first: ThreatExchange (each line names its signal type), vPDQ (a video
+#    name, a frame number, then a 64-hex hash), PDQ (a 64-hex hash *with a quality column*), and
+#    md5sum last, as it accepts any line of bare hex. A list
 #    of bare 64-hex lines therefore reads as SHA-256; name `--format pdq` to read it as PDQ.
 FORMATS: tuple[HashListFormat, ...] = (
     EncaseFormat(),
@@ -30,6 +32,7 @@ FORMATS: tuple[HashListFormat, ...] = (
     HashkeeperFormat(),
     IcseFormat(),
     ThreatexchangeFormat(),
+    VpdqFormat(),
     PdqFormat(),
     Md5sumFormat(),
 )

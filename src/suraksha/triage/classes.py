@@ -3,7 +3,8 @@
 In order of precedence (the first that applies):
 
     known      an exact digest (MD5, SHA-1, SHA-256) in a `known` or `viral` bank
-    near       a PDQ match (within the bank's threshold, any rotation or flip) in such a bank
+    near       a PDQ match (within the bank's threshold, any rotation or flip), or a video whose
+               frames match (vPDQ), in such a bank
     ignorable  an exact digest in an `ignorable` bank (NSRL and the like)
     new-media  an image or video that matches nothing: the never-seen queue, possibly ongoing
                abuse, for victim identification
@@ -39,7 +40,7 @@ def classify(media: str | None, matches: Iterable[MatchView]) -> FileClass:
     """The class of a file whose type is `media` (`image`, `video` or None) given its matches."""
     exact_evidence = near_evidence = exact_ignorable = False
     for match in matches:
-        exact = match.algorithm != "pdq"
+        exact = match.exact
         if match.bank_kind in _EVIDENCE_BANKS:
             exact_evidence |= exact
             near_evidence |= not exact

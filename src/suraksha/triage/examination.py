@@ -1,10 +1,11 @@
-"""What triage computes from one file's bytes, in a worker process: digests, type, PDQ, EXIF.
+"""What triage computes from one file's bytes, in a worker process: digests, type, PDQ, EXIF, vPDQ.
 
     locator ─► one streamed read ─┬─► MD5, SHA-1, SHA-256 (hashing.digests)
                                   ├─► first and last bytes ─► type by content (filetypes)
-                                  └─► (image in a disk image) a scratch copy for the decoder
+                                  └─► (picture or video in a disk image) a scratch copy to decode
     image ─► hashing.pdq.load_canonical (bomb guard) ─► dihedral_hashes ─► PDQ + 7 variants
           └► exif.exif_of
+    video ─► hashing.video.video_hash (allowed containers, frame-size guard) ─► vPDQ, 1 frame/s
 
 Nothing here touches the database, and no pixel leaves it: only hashes and metadata do. A file
 that cannot be read, or an image refused as a decompression bomb, gives an `Examination` whose
@@ -23,6 +24,7 @@ from typing import IO, Any, BinaryIO, Final, cast
 from suraksha.errors import FormatError
 from suraksha.hashing.digests import FileDigests, digest_stream
 from suraksha.hashing.pdq import dihedral_hashes, load_canonical
+from suraksha.hashing.video import VideoHash, video_hash
 from suraksha.triage.disks import open_image_file
 from suraksha.triage.exif import exif_of
 from suraksha.triage.filetypes import HEAD_BYTES, NOT_READ, TAIL_BYTES, FileType, file_type
@@ -30,6 +32,10 @@ from suraksha.triage.sources import ImageFile, LocalFile, Locator
 
 MAX_IMAGE_BYTES: Final = 256 << 20
 """Image files larger than this are digested but not decoded (no camera picture is that big)."""
+
+MAX_VIDEO_COPY_BYTES: Final = 4 << 30
+"""Videos inside a disk image larger than this are digested but not hashed by frames: decoding
+needs a copy on the workstation's disk (a folder's videos are decoded in place, at any size)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,7 @@ class Examination:
     quality: int | None = None
     variants: tuple[str, ...] = ()  # PDQ of the 7 rotations and flips (hashing.pdq order)
     exif: dict[str, Any] = field(default_factory=dict)
+    video: VideoHash | None = None
     error: str | None = None
 
     @property
@@ -76,6 +83,15 @@ def examine(job: Job) -> Examination:
         return Examination(None, FileType(NOT_READ, None), error=f"could not be read: {err}")
     kind = file_type(tap.head, tap.tail, digests.size)
     try:
+        if kind.media == "video":
+            if copy is None and not isinstance(job.locator, LocalFile):
+                return Examination(
+                    digests,
+                    kind,
+                    error=f"a video of {digests.size:,} bytes in a disk image, too large to copy "
+                    "out for frame hashing; digests only",
+                )
+            return _video(digests, kind, copy or cast(LocalFile, job.locator).path)
         if not kind.is_image:
             return Examination(digests, kind)
         if digests.size > MAX_IMAGE_BYTES:
@@ -109,6 +125,23 @@ def _image(digests: FileDigests, kind: FileType, path: Path) -> Examination:
     )
 
 
+def _video(digests: FileDigests, kind: FileType, path: Path) -> Examination:
+    try:
+        hashed = video_hash(path, kind.mime)
+    except FormatError as err:  # HostileInputError (oversized frames) included
+        return Examination(digests, kind, error=str(err))
+    except OSError as err:
+        return Examination(digests, kind, error=f"could not be read again to decode: {err}")
+    if hashed is None:
+        return Examination(digests, kind)
+    error = (
+        "only the first hours of this video were hashed (see hashing.video.MAX_HASHED_SECONDS)"
+        if hashed.truncated
+        else None
+    )
+    return Examination(digests, kind, video=hashed, error=error)
+
+
 def _open(locator: Locator) -> IO[bytes]:
     if isinstance(locator, LocalFile):
         return locator.path.open("rb")
@@ -118,8 +151,9 @@ def _open(locator: Locator) -> IO[bytes]:
 class _Tap(io.RawIOBase):
     """Passes a stream's chunks through, keeping its first and last bytes.
 
-    Given a scratch folder, it also copies an image-looking file there (up to `MAX_IMAGE_BYTES`),
-    so that a file in a disk image is read from the evidence once, not once more for decoding.
+    Given a scratch folder, it also copies a picture- or video-looking file there (up to
+    `MAX_IMAGE_BYTES` or `MAX_VIDEO_COPY_BYTES`), so that a file in a disk image is read from the
+    evidence once, not once more for decoding.
     """
 
     def __init__(self, stream: IO[bytes], scratch: Path | None) -> None:
@@ -130,6 +164,7 @@ class _Tap(io.RawIOBase):
         self._copy: IO[bytes] | None = None
         self._copy_path: Path | None = None
         self._copied = 0
+        self._limit = MAX_IMAGE_BYTES
 
     def readable(self) -> bool:
         return True
@@ -150,16 +185,18 @@ class _Tap(io.RawIOBase):
             self._start_copy()
         if self._copy is not None:
             self._copied += len(chunk)
-            if self._copied > MAX_IMAGE_BYTES:
+            if self._copied > self._limit:
                 self._drop_copy()
             else:
                 self._copy.write(chunk)
         return chunk
 
     def _start_copy(self) -> None:
-        if not file_type(self.head, b"", len(self.head) + 1).is_image:
+        media = file_type(self.head, b"", len(self.head) + 1).media
+        if media is None:
             return
-        handle, name = tempfile.mkstemp(prefix="image-", dir=self._scratch)
+        self._limit = MAX_VIDEO_COPY_BYTES if media == "video" else MAX_IMAGE_BYTES
+        handle, name = tempfile.mkstemp(prefix=f"{media}-", dir=self._scratch)
         self._copy = os.fdopen(handle, "wb")
         self._copy_path = Path(name)
 

@@ -1,9 +1,12 @@
 """A scan's files as JSON lines (`scan --json FILE`), and the scans of a case and device.
 
 One object per file, in path order: `path`, `md5`, `sha1`, `sha256`, `type`, `class`, `matches`
-(each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`), `reported_in` (the tip
+(each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`, `needs_confirmation`,
+and for a video's `vpdq` match its `detail`: frames matched and where), `reported_in` (the tip
 reports that named the file, found when written: see `triage.correlation`), and where present
-`size`, `inode`, `deleted`, `pdq` and `quality`, `exif`, `error`. Read in batches, so a scan of a
+`size`, `inode`, `deleted`, `pdq` and `quality`, `exif`, `vpdq` (a video's frame hashes, one a
+second: `frames` as {`frame`, `seconds`, `pdq`, `quality`}, with `duration`, `width`, `height`,
+`codec`, `truncated`, `preprocessing`), `error`. Read in batches, so a scan of a
 million files is written in bounded memory.
 """
 
@@ -56,17 +59,7 @@ def file_document(
         "sha256": row.sha256,
         "type": row.file_type,
         "class": row.file_class,
-        "matches": [
-            {
-                "bank": view.bank,
-                "kind": view.bank_kind,
-                "version": view.bank_version,
-                "algorithm": view.algorithm,
-                "distance": view.distance,
-                "category": view.category,
-            }
-            for view in matches
-        ],
+        "matches": [_match_document(view) for view in matches],
         "reported_in": [report.as_json() for report in reports or []],
         "size": row.size,
         "deleted": row.deleted,
@@ -78,6 +71,27 @@ def file_document(
         document["quality"] = row.quality
     if row.exif:
         document["exif"] = row.exif
+    if row.video:
+        frames = [
+            {"frame": frame, "seconds": seconds, "pdq": pdq, "quality": quality}
+            for frame, seconds, pdq, quality in row.video.get("frames", [])
+        ]
+        document["vpdq"] = {**row.video, "frames": frames}
     if row.error:
         document["error"] = row.error
+    return document
+
+
+def _match_document(view: MatchView) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "bank": view.bank,
+        "kind": view.bank_kind,
+        "version": view.bank_version,
+        "algorithm": view.algorithm,
+        "distance": view.distance,
+        "category": view.category,
+        "needs_confirmation": view.needs_confirmation,
+    }
+    if view.detail:
+        document["detail"] = dict(view.detail)
     return document

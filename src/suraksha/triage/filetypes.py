@@ -8,6 +8,7 @@ file (`HEAD_BYTES` from the start, `TAIL_BYTES` from the end), so the type costs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import puremagic
@@ -84,6 +85,18 @@ def file_type(head: bytes, tail: bytes, size: int) -> FileType:
         if mime:
             return FileType(mime, _media(mime))
     return FileType(TEXT if _looks_like_text(head) else UNKNOWN, None)
+
+
+def file_type_of(path: Path) -> FileType:
+    """The type of the file at `path`, reading only its first and last bytes."""
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+        size = stream.seek(0, 2)
+        tail = b""
+        if size > len(head):
+            stream.seek(max(len(head), size - TAIL_BYTES))
+            tail = stream.read(TAIL_BYTES)
+    return file_type(head, tail, size)
 
 
 def _mime(candidate: puremagic.PureMagicWithConfidence) -> str:

@@ -85,6 +85,8 @@ class ScannedFile(Base):
     pdq: Mapped[str | None] = mapped_column(String(64))
     quality: Mapped[int | None]
     exif: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A video's vPDQ and stream facts (hashing.video): duration, size, codec, frames.
+    video: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
 

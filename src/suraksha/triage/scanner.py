@@ -33,6 +33,7 @@ from suraksha.hashing.banks import list_banks
 from suraksha.hashing.digests import FileDigests
 from suraksha.hashing.matcher import HashTarget, MatchView, match_targets
 from suraksha.hashing.pdq import PREPROCESSING_VERSION
+from suraksha.hashing.video import VIDEO_PREPROCESSING_VERSION, VideoHash
 from suraksha.identity.devices import clean_device_id
 from suraksha.ids import make_id
 from suraksha.parallel import ordered_map
@@ -228,8 +229,12 @@ def file_id(scan_id: int, entry: SourceEntry) -> str:
 
 def scanner_versions() -> dict[str, str]:
     """Suraksha's version and those of the libraries whose output a scan records."""
-    versions = {"suraksha": __version__, "pdq_preprocessing": PREPROCESSING_VERSION}
-    for package in ("pillow", "numpy", "puremagic", "pytsk3", "libewf-python"):
+    versions = {
+        "suraksha": __version__,
+        "pdq_preprocessing": PREPROCESSING_VERSION,
+        "vpdq_preprocessing": VIDEO_PREPROCESSING_VERSION,
+    }
+    for package in ("pillow", "numpy", "puremagic", "pytsk3", "libewf-python", "av"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -361,9 +366,35 @@ def _store_batch(
 
 
 def _target(identity: str, digests: FileDigests, examination: Examination) -> HashTarget:
-    """The matcher's target for a file: its digests, PDQ, and PDQ of its rotations and flips."""
+    """The matcher's target for a file: its digests, PDQ, and PDQ of its rotations and flips, or
+    a video's usable frame hashes."""
     hashes = {**digests.as_mapping(), "pdq": examination.pdq}
-    return HashTarget(TARGET_KIND, identity, hashes, pdq_variants=examination.variants)
+    frames = (
+        tuple((f.seconds, f.pdq.hex) for f in examination.video.usable())
+        if examination.video
+        else ()
+    )
+    return HashTarget(
+        TARGET_KIND, identity, hashes, pdq_variants=examination.variants, frames=frames
+    )
+
+
+def video_facts(video: VideoHash | None) -> dict[str, Any]:
+    """A video's vPDQ and stream facts as stored (`ScannedFile.video`); {} for no video hash.
+
+    `frames` holds every hashed frame as [frame, seconds, pdq, quality], low quality included:
+    what was hashed is recorded, what is matched on is chosen at match time."""
+    if video is None:
+        return {}
+    return {
+        "preprocessing": VIDEO_PREPROCESSING_VERSION,
+        "duration": video.duration,
+        "width": video.width,
+        "height": video.height,
+        "codec": video.codec,
+        "truncated": video.truncated,
+        "frames": [[f.frame, f.seconds, f.pdq.hex, f.pdq.quality] for f in video.frames],
+    }
 
 
 def _row(
@@ -391,6 +422,7 @@ def _row(
         pdq=examination.pdq,
         quality=examination.quality,
         exif=examination.exif,
+        video=video_facts(examination.video),
         error="; ".join(errors) or None,
     )
 

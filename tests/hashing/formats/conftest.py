@@ -165,6 +165,11 @@ _TEXT_LISTS: dict[str, Callable[[int], Iterator[str]]] = {
     "threatexchange": lambda n: _lines(
         n, lambda i: f"pdq {digest('pdq', i)}" if i % 2 else f"video_md5 {digest('md5', i)}"
     ),
+    "vpdq": lambda n: _lines(
+        n,
+        lambda i: f"clip{i // 10}.mp4,{i % 10},{digest('pdq', i)},{50 + i % 51},{i % 10}.000",
+        "video,frame,hash,quality,seconds",
+    ),
     "pdq": lambda n: _lines(n, lambda i: f"{digest('pdq', i)},{50 + i % 51},img{i}.jpg"),
     "md5sum": lambda n: _lines(n, lambda i: f"{digest('md5', i)}  file{i}.jpg"),
 }
