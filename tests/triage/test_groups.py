@@ -110,6 +110,32 @@ def test_series_are_connected_components_of_new_media_within_the_threshold() -> 
     ]
 
 
+def test_a_video_joins_the_series_of_pictures_and_videos_sharing_its_frames() -> None:
+    rng = random.Random(7)
+    scene_a, scene_b, far = (rng.getrandbits(256) for _ in range(3))
+    clip = MediaFile(
+        "v1",
+        "v/clip.mp4",
+        "new-media",
+        "video",
+        frames=(hex_of(flipped(scene_a, [9, 10])), hex_of(flipped(scene_b, [70]))),
+    )
+    files = [
+        clip,
+        media("p/a.jpg", pdq=scene_a),  # a still of the clip's first scene
+        MediaFile("v2", "v/other.mp4", "new-media", "video", frames=(hex_of(scene_b),)),
+        MediaFile("v3", "v/unrelated.mp4", "new-media", "video", frames=(hex_of(far),)),
+        MediaFile(
+            "v4", "v/known.mp4", "near", "video", frames=(hex_of(scene_a),)
+        ),  # matched a bank: not new media
+    ]
+
+    [series] = compute_groups(files, [GroupKind.SERIES])
+
+    assert series.paths == ("p/a.jpg", "v/clip.mp4", "v/other.mp4")
+    assert series.detail == {"max_distance": 2}  # frames of one video are not compared together
+
+
 def test_groups_of_a_scanned_folder(db: Engine, tmp_path: Path) -> None:
     device = tmp_path / "device"
     for minute in range(3):

@@ -9,7 +9,9 @@ they are and cost nothing during the scan):
     burst    pictures of one camera taken at most `BURST_GAP` apart, at least `BURST_MIN` of them
     place    same GPS cell of `PLACE_CELL` degrees (about 1.1 km of latitude)
     series   new-media near-duplicates: PDQ within `SERIES_THRESHOLD`, joined transitively
-             (connected components), so a set of edits of one picture is one series
+             (connected components), so a set of edits of one picture is one series; a video
+             takes part through its frames (vPDQ), so a video and the pictures or other videos
+             of the same scene fall in one series
 
 Only media files (images and videos) are grouped. Capture times stay the camera's wall-clock time:
 the EXIF offset is often missing, and comparing two pictures of one camera needs no time zone.
@@ -70,6 +72,7 @@ class MediaFile:
     pdq: str | None = None
     quality: int | None = None
     exif: dict[str, Any] = field(default_factory=dict)
+    frames: tuple[str, ...] = ()  # a video's usable frame hashes (quality ≥ 50, distinct)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +119,23 @@ def media_files(session: Session, scan_id: int) -> list[MediaFile]:
             ScannedFile.pdq,
             ScannedFile.quality,
             ScannedFile.exif,
+            ScannedFile.video,
         )
         .where(ScannedFile.scan_id == scan_id, ScannedFile.media.in_(("image", "video")))
         .order_by(ScannedFile.path, ScannedFile.id)
     )
     return [
-        MediaFile(id_, path, file_class, media, pdq, quality, dict(exif or {}))
-        for id_, path, file_class, media, pdq, quality, exif in rows
+        MediaFile(
+            id_, path, file_class, media, pdq, quality, dict(exif or {}), _usable_frames(video)
+        )
+        for id_, path, file_class, media, pdq, quality, exif, video in rows
     ]
+
+
+def _usable_frames(video: dict[str, Any] | None) -> tuple[str, ...]:
+    """The distinct frame hashes of quality at least `MIN_QUALITY` of a stored video's vPDQ."""
+    frames = (video or {}).get("frames", [])
+    return tuple(dict.fromkeys(pdq for _, _, pdq, quality in frames if quality >= MIN_QUALITY))
 
 
 def groups_of(
@@ -288,21 +300,26 @@ def _by_place(files: Sequence[MediaFile]) -> list[Group]:
 
 
 def _series(files: Sequence[MediaFile]) -> list[Group]:
-    """Connected components of new-media pictures within `SERIES_THRESHOLD` of each other.
+    """Connected components of new-media pictures and videos within `SERIES_THRESHOLD`.
 
-    Pictures of PDQ quality under `MIN_QUALITY` are left out: featureless images (a black frame,
-    a flat sky) are near everything and would chain unrelated series together.
+    A picture is one hash; a video is each of its usable frames, all joined to the video. Hashes
+    of PDQ quality under `MIN_QUALITY` are left out: featureless images (a black frame, a flat
+    sky) are near everything and would chain unrelated series together.
     """
-    hashed = [
-        file
-        for file in files
-        if file.file_class == FileClass.NEW_MEDIA.value
-        and file.pdq
-        and (file.quality or 0) >= MIN_QUALITY
-    ]
-    if len(hashed) < 2:
+    hashed: list[MediaFile] = []  # the owner of each hash
+    values: list[str] = []
+    for file in files:
+        if file.file_class != FileClass.NEW_MEDIA.value:
+            continue
+        if file.frames:
+            hashed += [file] * len(file.frames)
+            values += file.frames
+        elif file.pdq and (file.quality or 0) >= MIN_QUALITY:
+            hashed.append(file)
+            values.append(file.pdq)
+    if len({file.id for file in hashed}) < 2:
         return []
-    codes = codes_of([file.pdq or "" for file in hashed])
+    codes = codes_of(values)
     strategy: Strategy = "mih" if len(hashed) > _MIH_ABOVE else "flat"
     index = PdqIndex.from_codes(np.arange(len(hashed), dtype=np.int64), codes, strategy)
     queries, entries, distances = index.search_codes(codes, SERIES_THRESHOLD, threads=1)
@@ -319,8 +336,13 @@ def _series(files: Sequence[MediaFile]) -> list[Group]:
         for query, entry, distance in zip(
             queries.tolist(), entries.tolist(), distances.tolist(), strict=True
         )
-        if query < entry
+        if query < entry and hashed[query].id != hashed[entry].id  # not a video's own frames
     ]
+    first_of: dict[str, int] = {}
+    for position, file in enumerate(hashed):  # a video's frames are one node
+        first = first_of.setdefault(file.id, position)
+        if first != position:
+            parent[position] = first
     for query, entry, _ in pairs:
         a, b = root(query), root(entry)
         if a != b:
@@ -329,14 +351,14 @@ def _series(files: Sequence[MediaFile]) -> list[Group]:
     for query, _, distance in pairs:
         top = root(query)
         widest[top] = max(widest[top], distance)
-    components: dict[int, list[int]] = defaultdict(list)
-    for position in range(len(hashed)):
-        components[root(position)].append(position)
+    components: dict[int, dict[str, MediaFile]] = defaultdict(dict)
+    for position, file in enumerate(hashed):
+        components[root(position)][file.id] = file
     groups: list[Group] = []
     for top, members in components.items():
         if len(members) < 2:
             continue
-        chosen = [hashed[position] for position in members]
+        chosen = list(members.values())
         key = min(file.path for file in chosen)
         detail = {"max_distance": widest[top]}
         groups.append(_group(GroupKind.SERIES, key, chosen, detail))
