@@ -200,3 +200,26 @@ def test_parsing_any_text_gives_frames_or_a_format_error(text: str) -> None:
         assert "vPDQ line" in str(err)
     else:
         assert all(len(frame.pdq.hex) == 64 for frame in parsed)
+
+
+def test_frames_and_hashes_agree_with_metas_vpdq(clips: dict[str, Path], tmp_path: Path) -> None:
+    vpdq = pytest.importorskip(
+        "vpdq", reason="Meta's vpdq is built by scripts/install when FFmpeg's headers are available"
+    )
+    small = reencode(clips["original"], tmp_path / "small.mp4", width=480, codec="libx264")
+    for path in (clips["original"], small.path):
+        ours = video_hash(path, "video/mp4")
+        theirs = vpdq.computeHash(str(path), seconds_per_hash=1)
+        assert ours is not None
+        assert [f.frame for f in ours.frames] == [f.frame_number for f in theirs]
+        assert [f.seconds for f in ours.frames] == [round(f.timestamp, 3) for f in theirs]
+        gaps = [hamming(a.pdq.hex, b.hex) for a, b in zip(ours.frames, theirs, strict=True)]
+        if small.width <= 512 and path == small.path:
+            # No downscale: the same frame through the same PDQ gives the same hash.
+            assert gaps == [0] * len(gaps)
+        else:
+            # Meta hashes the full frame; Suraksha the canonical ≤ 512 px one (as for pictures).
+            assert max(gaps) <= 10, gaps
+        assert all(
+            abs(a.pdq.quality - b.quality) <= 3 for a, b in zip(ours.frames, theirs, strict=True)
+        )
