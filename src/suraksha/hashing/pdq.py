@@ -6,7 +6,13 @@ image Suraksha hashes, whether it goes into a bank or is looked up against one, 
 `canonicalize` (see `PREPROCESSING_VERSION` and docs/hashing.md), and the version is recorded with
 the hash so a later change of the steps can be told apart.
 
-    path ──load_canonical──► canonical RGB image ──► pdq_of_image / dihedral_hashes ──► PdqHash
+The canonical image is small (at most 512 px), but its hash is meant to stay close to the hash
+other tools compute on the whole image (ThreatExchange, banks hashed at full resolution): PDQ's box
+windows and sample positions depend on the size of the image it is given, so the canonical image
+records the size it was made from and PDQ samples it as it would sample the source.
+
+    path ──load_canonical──► canonical RGB image, source size ──► pdq_of_image / dihedral_hashes
+                                                                   ──► PdqHash
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from PIL.JpegImagePlugin import JpegImageFile
 
 from suraksha.errors import FormatError, HostileInputError
 
-PREPROCESSING_VERSION = "pdq-canon-2"
+PREPROCESSING_VERSION = "pdq-canon-3"
 """Names the exact steps of `canonicalize`; change it whenever any step or its parameters change."""
 
 MAX_SIDE = 512
@@ -60,6 +66,25 @@ MIN_QUALITY = 50
 _HEX = re.compile(r"[0-9a-fA-F]{64}")
 _Floats = np.ndarray[Any, np.dtype[np.float32]]
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error)
+_SOURCE_KEY = "suraksha.pdq.source"  # where a canonical image keeps its `_Source`, in `info`
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What a canonical image was made from: `size`, the source's width and height after EXIF
+    orientation; `span`, the source pixels its pixels stand for along each side (more than `size`
+    when a JPEG decoded at 1/d scale had sides that are not multiples of d, whose last decoded
+    pixels stand for fewer real ones); `canonical`, the canonical image's own size.
+
+    Kept in the image's `info` so that every path that hashes it (a bank's `pdq_of_file`, a scan's
+    `load_canonical` then `dihedral_hashes`) samples it alike. Pillow copies `info` through
+    resizes, crops and turns, so the record is believed only while the image keeps `canonical` as
+    its size; a file's metadata cannot forge it (Pillow reads it as text, never as this class).
+    """
+
+    size: tuple[int, int]
+    span: tuple[int, int]
+    canonical: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,29 +119,55 @@ def canonicalize(image: Image.Image) -> Image.Image:
     2. EXIF orientation applied (so a photo hashes as it is shown), tag removed;
     3. first frame, converted to RGB by Pillow's `convert("RGB")` (alpha is dropped, not blended);
     4. if the longer side exceeds `MAX_SIDE`, resized with `RESAMPLING` so that side is exactly
-       `MAX_SIDE` and the other is `round(side × MAX_SIDE / longer)` (at least 1); never enlarged.
+       `MAX_SIDE` and the other is `round(side × MAX_SIDE / longer)` (at least 1); never enlarged;
+    5. the source's size (after orientation, and the span its decoded pixels cover) recorded in
+       the canonical image's `info`. PDQ is then computed with the box windows and sample
+       positions it uses on the source, each source pixel's weight carried by area onto the
+       canonical pixels that cover it (`_sampler`); an image that is its own source gets plain PDQ.
 
-    The steps are idempotent: a canonical image is its own canonical form. A JPEG opened but not
-    yet loaded is put in draft mode in place (so that `pdq_of_image(Image.open(p))` equals
-    `pdq_of_file(p)`); other images are left unchanged.
+    Why step 5 (new in pdq-canon-3): PDQ's box window is ⌈side / 128⌉ pixels of the image it is
+    given, its samples sit on that image's pixel grid, and each pass of an even-width box moves
+    them half a pixel. Plain PDQ on the 512 × 384 canonical form of a 1024 × 768 photo samples
+    1.5 source pixels (a tenth of a cell) to the right of where PDQ on the photo samples, which
+    put pdq-canon-2 hashes a median 6 bits, at most 12, from the full-resolution hash of the same
+    file; the shift, and so the fix, depends on the source size (docs/hashing.md).
+
+    The steps are idempotent: a canonical image is its own canonical form, source included. A JPEG
+    opened but not yet loaded is put in draft mode in place (so that `pdq_of_image(Image.open(p))`
+    equals `pdq_of_file(p)`); other images are left unchanged.
     """
+    recorded = _recorded_source(image)
+    width, height = image.size
     if isinstance(image, JpegImageFile):  # MPO (camera multi-picture JPEG) is a subclass
         # Pillow picks the scale from the smaller of the two ratios: asking for 1 pixel on the
         # shorter side makes the longer side decide. (pdq-canon-1 asked for MAX_SIDE on both,
         # so a 1024 × 768 photo was decoded whole and cost 2–3× more.)
-        width, height = image.size
         image.draft(None, (MAX_SIDE, 1) if width >= height else (1, MAX_SIDE))
+    decoded = image.size
+    # The draft scale d (1, 2, 4 or 8): each decoded pixel stands for d × d source pixels.
+    scale = max(1, round(max(width, height) / max(decoded)))
+    size, span = (width, height), (scale * decoded[0], scale * decoded[1])
+    if recorded is not None:
+        size, span = recorded.size, recorded.span
     oriented = ImageOps.exif_transpose(image)
+    if oriented.size != decoded:  # turned a quarter: the source's sides swap too
+        size, span = size[::-1], span[::-1]
     rgb = oriented if oriented.mode == "RGB" else oriented.convert("RGB")
     width, height = rgb.size
     longer = max(width, height)
-    if longer <= MAX_SIDE:
-        return rgb
-    size = (
-        max(1, (width * MAX_SIDE + longer // 2) // longer),
-        max(1, (height * MAX_SIDE + longer // 2) // longer),
-    )
-    return rgb.resize(size, RESAMPLING, reducing_gap=None)
+    if longer > MAX_SIDE:
+        rgb = rgb.resize(
+            (
+                max(1, (width * MAX_SIDE + longer // 2) // longer),
+                max(1, (height * MAX_SIDE + longer // 2) // longer),
+            ),
+            RESAMPLING,
+            reducing_gap=None,
+        )
+    elif rgb is image:  # never mark the caller's image (exif_transpose copies today)
+        rgb = rgb.copy()
+    rgb.info[_SOURCE_KEY] = _Source(size, span, rgb.size)
+    return rgb
 
 
 def load_canonical(path: Path) -> Image.Image | None:
@@ -138,7 +189,7 @@ def pdq_of_bytes(data: bytes, name: str = "image") -> PdqHash | None:
     image = _load_canonical(io.BytesIO(data), Path(name))
     if image is None:
         return None
-    coefficients, quality = _dct16(_pixels(image))
+    coefficients, quality = _pdq(image)
     return PdqHash(_hex_of(coefficients), quality)
 
 
@@ -169,7 +220,7 @@ def pdq_of_image(image: Image.Image) -> PdqHash:
     The caller opened the image, so the caller answers for its size; files go through
     `pdq_of_file`, which refuses decompression bombs.
     """
-    coefficients, quality = _dct16(_pixels(canonicalize(image)))
+    coefficients, quality = _pdq(canonicalize(image))
     return PdqHash(_hex_of(coefficients), quality)
 
 
@@ -178,7 +229,7 @@ def pdq_of_file(path: Path) -> PdqHash | None:
     image = load_canonical(path)
     if image is None:
         return None
-    coefficients, quality = _dct16(_pixels(image))
+    coefficients, quality = _pdq(image)
     return PdqHash(_hex_of(coefficients), quality)
 
 
@@ -191,7 +242,7 @@ def dihedral_hashes(image: Image.Image) -> list[PdqHash]:
     hash of the changed image. Matching a scanned image's 8 hashes against a bank finds rotated
     and mirrored copies, which a single hash misses.
     """
-    coefficients, quality = _dct16(_pixels(canonicalize(image)))
+    coefficients, quality = _pdq(canonicalize(image))
     return [PdqHash(_hex_of(variant), quality) for variant in _dihedral(coefficients)]
 
 
@@ -212,15 +263,25 @@ def _as_int(value: PdqHash | str) -> int:
     return int(text, 16)
 
 
-def _pixels(image: Image.Image) -> np.ndarray[Any, np.dtype[np.uint8]]:
-    return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+def _recorded_source(image: Image.Image) -> _Source | None:
+    """The source `canonicalize` recorded on `image`, if it still describes it."""
+    found = image.info.get(_SOURCE_KEY)
+    return found if isinstance(found, _Source) and found.canonical == image.size else None
 
 
-# The PDQ algorithm (Meta's pdqhashing.cpp, as the `pdqhash` package wraps it), in numpy. Same
-# arithmetic, same results (tests compare hash and quality with `pdqhash` on generated images),
-# ~6× faster on a canonical image: the reference filters every pixel, twice each way, with running
-# box sums, then keeps 64 × 64 samples; here each of the 64 sample rows and columns is one weighted
-# sum over the few pixels its two box passes reach, and luma is taken after the row sums.
+def _pdq(canonical: Image.Image) -> tuple[_Floats, int]:
+    """PDQ's DCT coefficients and quality of a canonical image, sampled as on its source."""
+    pixels = np.ascontiguousarray(np.asarray(canonical, dtype=np.uint8))
+    return _dct16(pixels, _recorded_source(canonical))
+
+
+# The PDQ algorithm (Meta's pdqhashing.cpp, as the `pdqhash` package wraps it), in numpy. On an
+# image that is its own source, same arithmetic and same results (tests compare hash and quality
+# with `pdqhash` on generated images), ~6× faster: the reference filters every pixel, twice each
+# way, with running box sums, then keeps 64 × 64 samples; here each of the 64 sample rows and
+# columns is one weighted sum over the few pixels its two box passes reach, and luma is taken after
+# the row sums. On a canonical image made smaller than its source, the weights are those of PDQ on
+# the source, carried onto the canonical pixels (`_sampler`).
 _DOWNSAMPLE = 64
 _MIN_HASHABLE = 5  # pdqhashing.cpp MIN_HASHABLE_DIM: smaller images hash to zero, quality 0
 _LUMA = (np.float32(0.299), np.float32(0.587), np.float32(0.114))
@@ -234,41 +295,67 @@ _DCT = np.array(
 
 
 @lru_cache(maxsize=1024)
-def _sampler(size: int) -> tuple[np.ndarray[Any, np.dtype[np.intp]], _Floats]:
+def _sampler(
+    size: int, source: int, span: int
+) -> tuple[np.ndarray[Any, np.dtype[np.intp]], _Floats]:
     """Pixel indices and weights giving, for each of the 64 samples along a side of `size`
-    pixels, two Jarosz box passes (pdqhashing.cpp `box1DFloat`) followed by decimation."""
-    full = (size + 2 * _DOWNSAMPLE - 1) // (2 * _DOWNSAMPLE)  # computeJaroszFilterWindowSize
-    half = (full + 2) // 2
+    canonical pixels, PDQ's value at that sample on the side of `source` pixels it was made from:
+    two Jarosz box passes (pdqhashing.cpp `box1DFloat`, window ⌈source / 128⌉) then decimation.
 
-    def window(at: int) -> range:  # the pixels a box centred (as PDQ centres it) on `at` averages
-        return range(max(0, at - (full - half)), min(size - 1, at + half - 1) + 1)
-
-    rows: list[dict[int, float]] = []
+    Canonical pixel i stands for source pixels [i × span / size, (i + 1) × span / size) (`span` ≥
+    `source`, see `_Source`), as Pillow's box resize and the JPEG decoder's DCT scaling make it, so
+    each source pixel's weight goes to the canonical pixels covering it, by length. The canonical
+    pixel is not the source pixels' exact average (JPEG's scaled DCT is not a box), which is why
+    hashes stay a few bits, not zero, from the source's. With `span == size` (an image that is its
+    own source) these are PDQ's own weights, as pdq-canon-2 used them on every image.
+    """
+    full = (source + 2 * _DOWNSAMPLE - 1) // (2 * _DOWNSAMPLE)  # computeJaroszFilterWindowSize
+    half = (full + 2) // 2  # a box centred (as PDQ centres it) on `at` averages [at - full + half,
+    # at + half - 1], cut at the edges: an even window reaches one pixel further right than left
+    rows: list[
+        tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, np.dtype[np.float64]]]
+    ] = []
     for sample in range(_DOWNSAMPLE):
-        at = int(((sample + 0.5) * size) / _DOWNSAMPLE)  # decimateFloat
-        weights: dict[int, float] = {}
-        outer = window(at)
-        for middle in outer:
-            inner = window(middle)
-            for pixel in inner:
-                weights[pixel] = weights.get(pixel, 0.0) + 1 / (len(outer) * len(inner))
-        rows.append(weights)
-    width = max(map(len, rows))
+        at = int(((sample + 0.5) * source) / _DOWNSAMPLE)  # decimateFloat
+        middles = np.arange(max(0, at - full + half), min(source - 1, at + half - 1) + 1)
+        starts = np.maximum(0, middles - full + half)
+        stops = np.minimum(source, middles + half)
+        first, stop = int(starts[0]), int(stops[-1])
+        pixels = np.arange(first, stop)
+        inside = (pixels >= starts[:, None]) & (pixels < stops[:, None])
+        weights = (inside / (len(middles) * (stops - starts))[:, None]).sum(axis=0)
+        if span == size:
+            rows.append((pixels, weights))
+            continue
+        # Canonical pixels from the one holding source position `first` to the one holding `stop`
+        # (ceil, minus 1); their footprints, cut to [first, stop], take the weight under them.
+        low, high = first * size // span, min(size - 1, -(-stop * size // span) - 1)
+        bounds = np.clip(np.arange(low, high + 2) * span / size, first, stop)
+        under = np.interp(
+            bounds, np.arange(first, stop + 1), np.concatenate(([0.0], weights.cumsum()))
+        )
+        rows.append((np.arange(low, high + 1), np.diff(under)))
+    width = max(len(reached) for reached, _ in rows)
     indices = np.zeros((_DOWNSAMPLE, width), dtype=np.intp)
     values = np.zeros((_DOWNSAMPLE, width), dtype=np.float32)
-    for sample, weights in enumerate(rows):
-        indices[sample, : len(weights)] = list(weights)
-        values[sample, : len(weights)] = list(weights.values())
+    for sample, (reached, weights) in enumerate(rows):
+        indices[sample, : len(reached)] = reached
+        values[sample, : len(reached)] = weights
     return indices, values
 
 
-def _dct16(pixels: np.ndarray[Any, np.dtype[np.uint8]]) -> tuple[_Floats, int]:
-    """PDQ's 16 × 16 DCT coefficients of an RGB image, and its quality (0–100)."""
+def _dct16(
+    pixels: np.ndarray[Any, np.dtype[np.uint8]], source: _Source | None = None
+) -> tuple[_Floats, int]:
+    """PDQ's 16 × 16 DCT coefficients of an RGB image, and its quality (0–100), as PDQ computes
+    them on `source` (by default the image itself)."""
     height, width, _ = pixels.shape
-    if height < _MIN_HASHABLE or width < _MIN_HASHABLE:
+    if source is None:
+        source = _Source((width, height), (width, height), (width, height))
+    if min(source.size) < _MIN_HASHABLE:
         return np.zeros((16, 16), dtype=np.float32), 0
-    row_at, row_weight = _sampler(height)
-    column_at, column_weight = _sampler(width)
+    row_at, row_weight = _sampler(height, source.size[1], source.span[1])
+    column_at, column_weight = _sampler(width, source.size[0], source.span[0])
     rows = np.einsum("sk,skwc->swc", row_weight, pixels[row_at].astype(np.float32))
     luma = rows[:, :, 0] * _LUMA[0] + rows[:, :, 1] * _LUMA[1] + rows[:, :, 2] * _LUMA[2]
     samples = np.einsum("tk,stk->st", column_weight, luma[:, column_at])
