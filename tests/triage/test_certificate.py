@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from suraksha.errors import UserInputError
 from suraksha.hashing.digests import digest_file
+from suraksha.hashing.pdq import PREPROCESSING_VERSION
 from suraksha.storage.session import reading
 from suraksha.triage.certificate import write_certificate
 from suraksha.triage.models import Scan
@@ -54,7 +55,7 @@ def test_certificate_of_an_archive_carries_its_digests_ids_and_ist_times(
     assert '<span class="fill">[TO BE FILLED: name and signature]</span>' in html
     assert "R58M123ABC" in html and "IMEI 356938035643809" in html
     assert started.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%d/%m/%Y %H:%M:%S IST") in html
-    assert "pdq-canon-2" in html and "Suraksha 0.1.0" in html
+    assert PREPROCESSING_VERSION in html and "Suraksha 0.1.0" in html
     # The enclosed hash list: every file of the scan (two members and the archive), its digest
     # printed on the certificate.
     listing = written.hash_list.read_bytes()

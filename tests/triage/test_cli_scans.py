@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from suraksha.storage.session import reading
 from suraksha.triage.audit import preview_events
 from suraksha.workspace import open_engine
 from tests.commands import ok, suraksha
+from tests.intake.conftest import REPORT_XML, XML_REPORT_NUMBER
 from tests.triage.conftest import write_scene
+from tests.triage.test_correlation import flipped, pdq_file_xml, stored
 
 
 def events(settings: Settings, scan_id: int) -> list[tuple[str, str, int]]:
@@ -79,3 +82,41 @@ def test_report_preview_certificate_and_mistakes_from_the_command_line(
     certificate = (out / f"scan-{scan_id}-certificate-draft.html").read_text(encoding="utf-8")
     assert "DRAFT" in certificate and " IST" in certificate
     assert (out / f"scan-{scan_id}-certificate-draft.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.slow
+def test_scans_reported_shows_pdq_links_with_their_distance(
+    settings: Settings, tmp_path: Path
+) -> None:
+    device = tmp_path / "device"
+    write_scene(device / "DCIM" / "near.jpg", 401)
+    write_scene(device / "DCIM" / "far.jpg", 402)
+    ok(suraksha(settings, "init"))
+    scanned = ok(
+        suraksha(settings, "scan", str(device), "--case", "FIR-6/2026", "--device", "EX-6")
+    )
+    scan_id = int(re.search(r"Scan (\d+):", scanned).group(1))  # type: ignore[union-attr]
+    engine: Engine = open_engine(settings)
+    try:
+        pdq = {path: value for path, (value, _) in stored(engine, scan_id).items()}
+    finally:
+        engine.dispose()
+    unit = tmp_path / "tips" / XML_REPORT_NUMBER
+    (unit / "files").mkdir(parents=True)
+    (unit / "report.xml").write_text(REPORT_XML, encoding="utf-8")
+    for name, bits in (("near", 3), ("far", 25)):
+        xml = pdq_file_xml(f"{name}01", flipped(pdq[f"DCIM/{name}.jpg"], bits))
+        (unit / "files" / f"{name}.xml").write_text(xml, encoding="utf-8")
+    ok(suraksha(settings, "ingest", str(tmp_path / "tips")))
+
+    lines = ok(suraksha(settings, "scans", "reported", str(scan_id), "--format", "jsonl"))
+    table = ok(suraksha(settings, "scans", "reported", str(scan_id)))
+
+    links = {link["path"]: link["reported_in"] for link in map(json.loads, lines.splitlines())}
+    assert {path: [(r["pdq_distance"], r["needs_confirmation"]) for r in reports]
+            for path, reports in links.items()} == {
+        "DCIM/far.jpg": [(25, True)],
+        "DCIM/near.jpg": [(3, False)],
+    }  # fmt: skip
+    assert re.search(r"DCIM/far\.jpg .*pdq \(25 bits\), needs confirmation", table)
+    assert re.search(r"DCIM/near\.jpg .*pdq \(3 bits\) ", table)

@@ -20,14 +20,16 @@ from sqlalchemy import Engine, select
 from suraksha.errors import UserInputError
 from suraksha.hashing.banks import BankKind, import_list
 from suraksha.hashing.digests import digest_file
-from suraksha.hashing.pdq import pdq_of_file
+from suraksha.hashing.pdq import PREPROCESSING_VERSION, pdq_of_file
 from suraksha.storage.session import reading, transaction
 from suraksha.synthetic.images import scene
 from suraksha.triage.audit import preview_events
 from suraksha.triage.models import Scan, ScannedFile
 from suraksha.triage.report import add_previews, build_report, write_report
 from suraksha.triage.scanner import ScanRequest, scan
+from tests.intake.conftest import XML_REPORT_NUMBER
 from tests.triage.conftest import write_scene
+from tests.triage.test_correlation import ingest_pdq_tip, pdq_file_xml
 
 THUMBNAIL = re.compile(r'<img class="thumb" src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -147,7 +149,7 @@ def test_report_has_counts_hashes_banks_and_ist_times_and_no_media(
     # EXIF of the new picture, the method, and the bank versions at the scan's start.
     assert "camera: BenignCam Model X" in html and "GPS: 28.6138889, 77.21" in html
     assert "captured: 2025-12-31T23:59:58" in html
-    assert "pdq-canon-2" in html and "Suraksha 0.1.0" in html
+    assert PREPROCESSING_VERSION in html and "Suraksha 0.1.0" in html
     assert '<tr><td>project-vic</td><td>known</td><td class="n">1</td></tr>' in html
     assert ist("started_at", db, found.scan_id) in html
     assert ist("finished_at", db, found.scan_id) in html
@@ -238,3 +240,38 @@ def test_a_preview_needs_a_stated_purpose_and_an_existing_scan(db: Engine, tmp_p
         build_report(session, found.scan_id + 100)
     with reading(db) as session:
         assert preview_events(session, found.scan_id) == []
+
+
+def test_report_lists_links_to_tips_with_pdq_distances(db: Engine, tmp_path: Path) -> None:
+    device = tmp_path / "device"
+    write_scene(device / "DCIM" / "far.jpg", 402)
+    exact = write_scene(device / "DCIM" / "exact.jpg", 404)
+    (tmp_path / "scratch").mkdir()
+    request = ScanRequest(device, "FIR-7/2026", "EX-7 phone")
+    result = scan(db, request, scratch=tmp_path / "scratch")
+    with reading(db) as session:
+        pdq = {
+            str(path): str(value)
+            for path, value in session.execute(
+                select(ScannedFile.path, ScannedFile.pdq).where(
+                    ScannedFile.scan_id == result.scan_id
+                )
+            )
+        }
+    far = pdq_file_xml("far01", flipped(pdq["DCIM/far.jpg"], 25))
+    both = pdq_file_xml("exact01", pdq["DCIM/exact.jpg"], digests=digest_file(exact))
+    ingest_pdq_tip(db, tmp_path / "tips", {"far": far, "exact": both})
+
+    with reading(db) as session:
+        report = build_report(session, result.scan_id)
+    html = write_report(report, tmp_path, pdf=False).html.read_text(encoding="utf-8")
+
+    assert "Also reported in tips (2)" in html
+    report_cell = f"<td>ncmec {XML_REPORT_NUMBER}</td>"
+    assert (
+        f'<td class="hash">DCIM/far.jpg</td>{report_cell}'
+        '<td>pdq (25 bits) <span class="flag">needs confirmation</span></td>'
+    ) in html
+    assert (
+        f'<td class="hash">DCIM/exact.jpg</td>{report_cell}<td>md5, sha1, pdq (0 bits)</td>' in html
+    )

@@ -25,7 +25,7 @@ from suraksha.cli.console import ExitCode, console, engine, errors, settings
 from suraksha.errors import UserInputError
 from suraksha.parallel import default_workers
 from suraksha.storage.session import reading
-from suraksha.triage.correlation import Correlation, correlate
+from suraksha.triage.correlation import Correlation, correlate, scan_near_reported_in
 from suraksha.triage.examination import Examination
 from suraksha.triage.export import write_jsonl
 from suraksha.triage.groups import Group, count_by_kind, groups_of
@@ -74,8 +74,9 @@ def scan_command(
     is recorded with the reason.
 
     `--json FILE` writes per file: path, md5, sha1, sha256, type, class, matches (bank, kind,
-    version, algorithm, distance, category), reported_in (tip reports naming the file, by
-    MD5, SHA-1 or SHA-256, with their subjects), and pdq, quality, exif, error where present.
+    version, algorithm, distance, category, needs_confirmation; for videos the frames matched),
+    reported_in (tip reports naming the file, by MD5, SHA-1, SHA-256 or PDQ with the distance,
+    and their subjects), and pdq, quality, exif, vpdq (videos), error where present.
     The summary counts the groups (`suraksha scans groups`) and the links to tips (`suraksha
     scans reported`): files, `--device-id`s and camera serial numbers also reported in tips.
 
@@ -109,13 +110,15 @@ def scan_command(
                 "again to resume it."
             )
             raise
+    with reading(db) as session:
+        near = scan_near_reported_in(session, result.scan_id)  # every tip PDQ read once
     if json_file is not None:
         with reading(db) as session, json_file.open("w", encoding="utf-8") as out:
-            written = write_jsonl(session, result.scan_id, out)
+            written = write_jsonl(session, result.scan_id, out, near=near)
         errors.print(f"{written:,} files written to {json_file}")
     with reading(db) as session:
         groups = groups_of(session, result.scan_id)
-        links = correlate(session, result.scan_id)
+        links = correlate(session, result.scan_id, near=near)
     _print_result(result, request, groups, links)
     if result.errors:
         errors.print(

@@ -89,8 +89,9 @@ def report_command(
 ) -> None:
     """Write the report of a scan: case and device, the source and its digests taken before the
     scan, counts by class and by bank category, known and near matches (PDQ over 20 bits flagged
-    "needs confirmation"), the new-media list with hashes, times and EXIF, groups, files not
-    fully examined, custody events, and the method (algorithms, thresholds, bank and scanner
+    "needs confirmation"), the new-media list with hashes, times and EXIF, groups, links to tips
+    (as `scans reported`: PDQ links with their distance, over 20 bits flagged), files not fully
+    examined, custody events, and the method (algorithms, thresholds, bank and scanner
     versions, times in IST and UTC). It shows no picture.
 
     `--preview --reason TEXT` adds blurred, greyscale, 64-pixel thumbnails to the HTML only, for
@@ -232,13 +233,15 @@ def reported_command(
     output: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="Output format."),
 ) -> None:
     """What a scan found that tips in the workspace also reported: files with the same MD5,
-    SHA-1 or SHA-256 as a tip's file, and the device's ids (`scan --device-id`) and its
-    pictures' camera serial numbers named as device ids in a tip; with each report's subjects
-    (after `suraksha resolve`). Found when asked, so tips ingested after the scan show too.
-    A report is a lead to verify, not a finding about a person.
+    SHA-1 or SHA-256 as a tip's file, pictures whose PDQ is within 31 bits of a tip file's
+    (with the distance; over 20 bits "needs confirmation"), and the device's ids (`scan
+    --device-id`) and its pictures' camera serial numbers named as device ids in a tip; with
+    each report's subjects (after `suraksha resolve`). Found when asked, so tips ingested after
+    the scan show too. A report is a lead to verify, not a finding about a person.
 
-    `--format jsonl` prints one object per link: `file` links with path and reported_in, and
-    `device` links with device_id, found_as, files and reported_in.
+    `--format jsonl` prints one object per link: `file` links with path and reported_in (with
+    pdq_distance and needs_confirmation for PDQ links), and `device` links with device_id,
+    found_as, files and reported_in.
 
     Example: `suraksha scans reported 3 --format jsonl`
     """
@@ -266,7 +269,8 @@ def reported_command(
             table.add_row(
                 paths.get(file_id, file_id),
                 f"{report.source} {report.report_id}",
-                ", ".join(report.matched_on),
+                report.matched_text
+                + (", [yellow]needs confirmation[/]" if report.needs_confirmation else ""),
                 ", ".join(report.subject_ids) or "-",
             )
     for device in links.devices:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,8 @@ from suraksha.intake.models import Account, Identifier, QuarantineRecord, Tip, T
 from suraksha.intake.records import AccountRole, IdentifierKind
 
 TIP_FILE_TARGET = "tip_file"
+PDQ_PAGE = 10_000
+"""Tip files `tip_file_pdqs` reads a query: about 1 MB of rows, a few tens of milliseconds."""
 _BATCH = 500
 _MATERIAL_BANKS = frozenset({"known", "viral"})
 
@@ -180,14 +182,15 @@ def counts(session: Session) -> IntakeCounts:
 
 @dataclass(frozen=True, slots=True)
 class ReportedFile:
-    """A tip file found by one of its exact digests: the report that named it, and by what hash.
+    """A tip file found by one of its exact digests, or by its PDQ: the report that named it, and
+    by what hash.
 
     `account_ids` are the tip's reported accounts (never victims or other roles), through which
     the identity domain finds the subjects the report belongs to.
     """
 
-    algorithm: str  # "md5", "sha1" or "sha256"
-    value: str  # lower-case hex
+    algorithm: str  # "md5", "sha1", "sha256", or "pdq" (`files_with_row_ids`)
+    value: str  # lower-case hex (a PDQ as the platform gave it)
     tip_id: str
     source: str
     report_id: str
@@ -237,6 +240,56 @@ def files_with_digests(session: Session, digests: Iterable[tuple[str, str]]) -> 
             for tip_file, tip in rows:
                 value = getattr(tip_file, algorithm)
                 found.append((algorithm, value, tip_file, tip))
+    return _reported_files(session, found)
+
+
+def tip_file_pdqs(session: Session, *, page: int = PDQ_PAGE) -> Iterator[list[tuple[str, str]]]:
+    """Every tip file that has a PDQ, as pages of (file row id, PDQ as stored) in row id order.
+
+    For near-duplicate searches, which must compare every tip file (`triage.correlation`): keyset
+    pagination on the primary key, so each page is one indexed range read and memory holds one
+    page however many million files the tips name. Read-only. The PDQ is as the platform gave
+    it (lower-cased when hex): callers check its form. Tips record no PDQ quality.
+    """
+    after = ""
+    while True:
+        rows = [
+            (str(file_row_id), str(pdq))
+            for file_row_id, pdq in session.execute(
+                select(TipFile.id, TipFile.pdq)
+                .where(TipFile.id > after, TipFile.pdq.is_not(None))
+                .order_by(TipFile.id)
+                .limit(page)
+            )
+        ]
+        if not rows:
+            return
+        yield rows
+        after = rows[-1][0]
+
+
+def files_with_row_ids(session: Session, file_row_ids: Iterable[str]) -> list[ReportedFile]:
+    """Tip files by row id, as found by their PDQ (algorithm "pdq", value the file's PDQ).
+
+    For the tip files a PDQ search found (`tip_file_pdqs`); files without a PDQ are left out.
+    Read-only. Sorted by report number.
+    """
+    ids = sorted(set(file_row_ids))
+    found: list[tuple[str, str, TipFile, Tip]] = []
+    for start in range(0, len(ids), _BATCH):
+        rows = session.execute(
+            select(TipFile, Tip)
+            .join(Tip, Tip.id == TipFile.tip_id)
+            .where(TipFile.id.in_(ids[start : start + _BATCH]), TipFile.pdq.is_not(None))
+        )
+        found += [("pdq", str(tip_file.pdq), tip_file, tip) for tip_file, tip in rows]
+    return _reported_files(session, found)
+
+
+def _reported_files(
+    session: Session, found: list[tuple[str, str, TipFile, Tip]]
+) -> list[ReportedFile]:
+    """(algorithm, value, tip file, tip) as `ReportedFile`s with the tips' reported accounts."""
     reported = _reported_accounts(session, {tip.id for _, _, _, tip in found})
     result = [
         ReportedFile(

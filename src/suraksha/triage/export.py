@@ -3,7 +3,8 @@
 One object per file, in path order: `path`, `md5`, `sha1`, `sha256`, `type`, `class`, `matches`
 (each with `bank`, `kind`, `version`, `algorithm`, `distance`, `category`, `needs_confirmation`,
 and for a video's `vpdq` match its `detail`: frames matched and where), `reported_in` (the tip
-reports that named the file, found when written: see `triage.correlation`), and where present
+reports that named the file by digest or by PDQ, with `pdq_distance`, found when written: see
+`triage.correlation`), and where present
 `size`, `inode`, `deleted`, `pdq` and `quality`, `exif`, `vpdq` (a video's frame hashes, one a
 second: `frames` as {`frame`, `seconds`, `pdq`, `quality`}, with `duration`, `width`, `height`,
 `codec`, `truncated`, `preprocessing`), `error`. Read in batches, so a scan of a
@@ -19,15 +20,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suraksha.hashing.matcher import MatchView, matches_for
-from suraksha.triage.correlation import Report, reported_in
+from suraksha.triage.correlation import Report, reported_in, scan_near_reported_in
 from suraksha.triage.models import ScannedFile
 
 _BATCH: Final = 500
 
 
-def write_jsonl(session: Session, scan_id: int, out: TextIO) -> int:
-    """Write every file of scan `scan_id` to `out`, one JSON object a line; returns how many."""
+def write_jsonl(
+    session: Session, scan_id: int, out: TextIO, *, near: dict[str, list[Report]] | None = None
+) -> int:
+    """Write every file of scan `scan_id` to `out`, one JSON object a line; returns how many.
+
+    `near` are the scan's PDQ links to tips (`scan_near_reported_in`) when the caller has them
+    already; otherwise they are found here (reading every tip PDQ once)."""
     written = 0
+    if near is None:
+        near = scan_near_reported_in(session, scan_id)
     after: tuple[str, str] | None = None
     while True:
         query = select(ScannedFile).where(ScannedFile.scan_id == scan_id)
@@ -40,7 +48,9 @@ def write_jsonl(session: Session, scan_id: int, out: TextIO) -> int:
         if not rows:
             return written
         matches = matches_for(session, "device_file", [row.id for row in rows])
-        reports = reported_in(session, [(row.id, row.md5, row.sha1, row.sha256) for row in rows])
+        reports = reported_in(
+            session, [(row.id, row.md5, row.sha1, row.sha256) for row in rows], near
+        )
         for row in rows:
             document = file_document(row, matches.get(row.id, []), reports.get(row.id, []))
             out.write(json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n")

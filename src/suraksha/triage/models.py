@@ -84,6 +84,8 @@ class ScannedFile(Base):
     file_class: Mapped[str] = mapped_column(String(16), index=True)
     pdq: Mapped[str | None] = mapped_column(String(64))
     quality: Mapped[int | None]
+    # PDQ of the 7 rotations and flips (hashing.pdq.dihedral_hashes order), for correlation.
+    pdq_variants: Mapped[list[Any]] = mapped_column(default=list)
     exif: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # A video's vPDQ and stream facts (hashing.video): duration, size, codec, frames.
     video: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -7,8 +7,9 @@ The report is built from what the scan stored, never retyped: the case and devic
 its digests taken before the scan, counts by class and by bank category, the known and near
 matches (bank, version, algorithm, distance, category; PDQ matches over `CONFIRM_ABOVE` bits are
 flagged for a person's confirmation), the new-media list with hashes and metadata, the groups
-(`triage.groups`: camera, folder, day, burst, place, near-duplicate series), the files that
-could not be fully examined, the custody events, and the method (algorithms, thresholds,
+(`triage.groups`: camera, folder, day, burst, place, near-duplicate series), the links to tips
+(`triage.correlation`, found when the report is generated: PDQ links with their distance, over
+`CONFIRM_ABOVE` bits flagged), the files that could not be fully examined, the custody events, and the method (algorithms, thresholds,
 preprocessing, bank and scanner versions, times in IST and UTC).
 
 It holds no picture unless preview mode is asked for, and then only thumbnails from
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -37,6 +38,7 @@ from suraksha.hashing.pdq import MIN_QUALITY
 from suraksha.storage.base import utcnow
 from suraksha.triage.audit import check_purpose, record_preview
 from suraksha.triage.classes import FileClass
+from suraksha.triage.correlation import PDQ_RADIUS, Correlation, correlate
 from suraksha.triage.groups import Group, groups_of
 from suraksha.triage.models import CustodyEvent, Scan, ScannedFile
 from suraksha.triage.preview import Preview, preview_of
@@ -82,6 +84,7 @@ class MatchLine:
     distance: int
     category: str | None
     needs_confirmation: bool
+    how: str | None = None  # for a video (vPDQ): which frames matched, and how much of each side
 
 
 @dataclass(slots=True)
@@ -115,6 +118,17 @@ class CategoryCount:
     kind: str
     category: str
     files: int
+
+
+@dataclass(frozen=True, slots=True)
+class TipLink:
+    """A file or device id of the scan also reported in a tip: a lead to verify, not a finding."""
+
+    found: str  # the file's path, or the device id and how it was found
+    report: str  # source and report number
+    matched: str  # how: "md5, sha1", "pdq (25 bits)", "device id"
+    needs_confirmation: bool
+    subjects: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +179,10 @@ class ScanReport:
     scanner: dict[str, str]
     confirm_above: int = CONFIRM_ABOVE
     min_quality: int = MIN_QUALITY
+    pdq_radius: int = PDQ_RADIUS
     device_ids: list[str] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    tip_links: list[TipLink] = field(default_factory=list)
     preview: PreviewNote | None = None
 
     @property
@@ -209,6 +225,7 @@ def build_report(session: Session, scan_id: int) -> ScanReport:
         scanner={str(name): str(version) for name, version in scan.scanner.items()},
         device_ids=[str(value) for value in scan.device_ids],
         groups=groups_of(session, scan_id),
+        tip_links=_tip_links(correlate(session, scan_id)),
     )
 
 
@@ -392,6 +409,7 @@ def _line(row: ScannedFile, matches: list[MatchView]) -> FileLine:
                 distance=view.distance,
                 category=view.category_label,
                 needs_confirmation=view.needs_confirmation,
+                how=video_match_text(view.detail) if view.algorithm == "vpdq" else None,
             )
             for view in sorted(matches, key=lambda view: (view.bank, view.distance))
         ],
@@ -408,6 +426,34 @@ def _categories(matched: list[FileLine]) -> list[CategoryCount]:
         CategoryCount(bank, kind, category, files)
         for (bank, kind, category), files in sorted(found.items())
     ]
+
+
+def _tip_links(links: Correlation) -> list[TipLink]:
+    """The scan's links to tips, files in path order then device ids, one line per report."""
+    lines = [
+        TipLink(
+            links.paths.get(file_id, file_id),
+            f"{report.source} {report.report_id}",
+            report.matched_text,
+            report.needs_confirmation,
+            report.subject_ids,
+        )
+        for file_id, reports in links.files.items()
+        for report in reports
+    ]
+    lines.sort(key=lambda line: line.found)
+    lines += [
+        TipLink(
+            f"{device.value} ({device.found_as})",
+            f"{report.source} {report.report_id}",
+            report.matched_text,
+            report.needs_confirmation,
+            report.subject_ids,
+        )
+        for device in links.devices
+        for report in device.reports
+    ]
+    return lines
 
 
 def _custody(session: Session, scan_id: int) -> list[CustodyLine]:
@@ -455,3 +501,28 @@ def _size(value: int | None) -> str:
         return f"{value:,} B"
     exponent = min(len(_UNITS) - 1, (value.bit_length() - 1) // 10)
     return f"{value:,} B ({value / 1024**exponent:,.1f} {_UNITS[exponent]})"
+
+
+def video_match_text(detail: Mapping[str, Any]) -> str:
+    """A vPDQ match in words: "9 of 10 frames (90%) near, at 0–9 s; 45% of banked video clip-7"."""
+    at = detail.get("at_seconds") or []
+    span = (
+        f", at {_clock(at[0])}–{_clock(at[-1])}"
+        if len(at) > 1
+        else (f", at {_clock(at[0])}" if at else "")
+    )
+    text = (
+        f"{detail.get('frames_matched', 0)} of {detail.get('frames', 0)} frames "
+        f"({detail.get('video_percent', 0)}%) near a banked {detail.get('item', 'item')}{span}"
+    )
+    if detail.get("item") == "video":
+        text += (
+            f"; {detail.get('bank_frames_matched', 0)} of {detail.get('bank_frames', 0)} frames "
+            f"({detail.get('bank_percent', 0)}%) of banked video {detail.get('bank_video')}"
+        )
+    return text
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"

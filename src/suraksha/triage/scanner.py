@@ -421,6 +421,7 @@ def _row(
         file_class=classify(kind.media, matches).value,
         pdq=examination.pdq,
         quality=examination.quality,
+        pdq_variants=list(examination.variants),
         exif=examination.exif,
         video=video_facts(examination.video),
         error="; ".join(errors) or None,
