@@ -142,20 +142,7 @@ def match_targets(session: Session, targets: Sequence[HashTarget]) -> list[Match
         )
         for entry, bank in rows:
             for target in wanted[(entry.algorithm, entry.value)]:
-                session.add(
-                    HashMatch(
-                        target_kind=target.kind,
-                        target_id=target.target_id,
-                        bank_id=bank.id,
-                        entry_id=entry.id,
-                        bank_version=bank.current_version,
-                        algorithm=entry.algorithm,
-                        distance=0,
-                    )
-                )
-                found.append(
-                    _view(target.kind, target.target_id, bank, entry, bank.current_version, 0)
-                )
+                found.append(_record(session, target, bank, entry, entry.algorithm, 0))
     found += _match_pdq(session, targets)
     found += _match_frames(session, targets)
     session.flush()
@@ -191,20 +178,7 @@ def _match_pdq(session: Session, targets: Sequence[HashTarget]) -> list[MatchVie
     near = _pdq_near(session, [values for _, values in probes], min_quality=MIN_QUALITY)
     for position, entry, bank, distance in near:
         target = probes[position][0]
-        session.add(
-            HashMatch(
-                target_kind=target.kind,
-                target_id=target.target_id,
-                bank_id=bank.id,
-                entry_id=entry.id,
-                bank_version=bank.current_version,
-                algorithm="pdq",
-                distance=distance,
-            )
-        )
-        found.append(
-            _view(target.kind, target.target_id, bank, entry, bank.current_version, distance)
-        )
+        found.append(_record(session, target, bank, entry, "pdq", distance))
     return found
 
 
@@ -257,31 +231,42 @@ def _match_frames(session: Session, targets: Sequence[HashTarget]) -> list[Match
                 "bank_frames_matched": matched,
                 "bank_percent": round(100.0 * matched / total, 1) if total else 0.0,
             }
-        session.add(
-            HashMatch(
-                target_kind=target.kind,
-                target_id=target.target_id,
-                bank_id=bank.id,
-                entry_id=best_entry.id,
-                bank_version=bank.current_version,
-                algorithm="vpdq",
-                distance=best,
-                detail=detail,
-            )
-        )
-        found.append(
-            _view(
-                target.kind,
-                target.target_id,
-                bank,
-                best_entry,
-                bank.current_version,
-                best,
-                algorithm="vpdq",
-                detail=detail,
-            )
-        )
+        found.append(_record(session, target, bank, best_entry, "vpdq", best, detail))
     return found
+
+
+def _record(
+    session: Session,
+    target: HashTarget,
+    bank: HashBank,
+    entry: BankEntry,
+    algorithm: str,
+    distance: int,
+    detail: dict[str, Any] | None = None,
+) -> MatchView:
+    """Store one match of `target` on `entry` (at the bank's current version) and return it."""
+    session.add(
+        HashMatch(
+            target_kind=target.kind,
+            target_id=target.target_id,
+            bank_id=bank.id,
+            entry_id=entry.id,
+            bank_version=bank.current_version,
+            algorithm=algorithm,
+            distance=distance,
+            detail=detail or {},
+        )
+    )
+    return _view(
+        target.kind,
+        target.target_id,
+        bank,
+        entry,
+        bank.current_version,
+        distance,
+        algorithm=algorithm,
+        detail=detail,
+    )
 
 
 def _banked_video_frames(session: Session, bank_id: int, video: str) -> int:
