@@ -39,7 +39,13 @@ def test_every_setting_is_documented() -> None:
     source = Path(suraksha.config.__file__).read_text(encoding="utf-8")
     settings = set(re.findall(r"SURAKSHA_[A-Z_]+", source))
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert settings == {"SURAKSHA_HOME", "SURAKSHA_DATABASE_URL"}
+    assert settings == {
+        "SURAKSHA_HOME",
+        "SURAKSHA_DATABASE_URL",
+        "SURAKSHA_PRIORITY_WEIGHTS",
+        "SURAKSHA_GEOIP_DB",
+        "SURAKSHA_STATIONS",
+    }
     assert all(f"`{name}`" in readme for name in settings)
 
 

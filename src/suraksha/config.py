@@ -3,6 +3,11 @@
 `SURAKSHA_HOME` is the workspace (default `./suraksha-data`): the SQLite database, logs and
 generated material live there. `SURAKSHA_DATABASE_URL` overrides the database (for example
 `postgresql+psycopg://user@127.0.0.1:5432/suraksha`); by default it is a SQLite file in the home.
+`SURAKSHA_PRIORITY_WEIGHTS` names a state's priority weights file (TOML, docs/priority.md) laid
+over the packaged weights; unset, the packaged weights apply.
+Routing reads two optional files the unit supplies (docs/routing.md): `SURAKSHA_GEOIP_DB`, one or
+more MaxMind-format GeoIP databases separated by the path separator (":" on Linux), and
+`SURAKSHA_STATIONS`, the state's pincode/locality → police station mapping (CSV).
 Secrets (database passwords) come only from the environment and are never printed.
 """
 
@@ -25,6 +30,9 @@ class Settings:
 
     home: Path
     database_url: str
+    priority_weights: Path | None = None
+    geoip_databases: tuple[Path, ...] = ()
+    stations: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,7 +40,20 @@ class Settings:
         env = os.environ if environ is None else environ
         home = Path(env.get("SURAKSHA_HOME") or DEFAULT_HOME).expanduser().absolute()
         url = env.get("SURAKSHA_DATABASE_URL") or f"sqlite:///{home / SQLITE_FILE}"
-        return cls(home=home, database_url=url)
+        geoip = tuple(
+            Path(part).expanduser().absolute()
+            for part in (env.get("SURAKSHA_GEOIP_DB") or "").split(os.pathsep)
+            if part.strip()
+        )
+        stations = env.get("SURAKSHA_STATIONS") or None
+        weights = env.get("SURAKSHA_PRIORITY_WEIGHTS") or None
+        return cls(
+            home=home,
+            database_url=url,
+            priority_weights=Path(weights).expanduser().absolute() if weights else None,
+            geoip_databases=geoip,
+            stations=Path(stations).expanduser().absolute() if stations else None,
+        )
 
     @property
     def is_sqlite(self) -> bool:
