@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 from enum import StrEnum
+from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from suraksha.cli.console import console, engine, progress
-from suraksha.identity.linker import resolve
+from suraksha.cli.console import console, engine, progress, settings
+from suraksha.errors import UserInputError
+from suraksha.identity.ips import NO_POOLS, CarrierPools
+from suraksha.identity.judgements import (
+    Decision,
+    JudgementView,
+    judgements_touching,
+    pair_history,
+    record_judgement,
+)
+from suraksha.identity.linker import ResolveResult, resolve
+from suraksha.identity.subjects import LinkView, blocked_links_of, subjects_of_accounts
 from suraksha.intel.assessment import assess_all
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
 from suraksha.storage.session import reading, transaction
+
+CARRIER_POOLS_FILE = "carrier-pools.toml"
 
 
 class OutputFormat(StrEnum):
@@ -31,19 +46,36 @@ def register(app: typer.Typer) -> None:
     app.command("resolve")(resolve_command)
     app.command("subjects")(subjects_command)
     app.command("subject")(subject_command)
+    app.command("judge")(judge_command)
 
 
-def resolve_command() -> None:
+def resolve_command(
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="Recompute every subject, not only those new tips or judgements touch.",
+    ),
+    carrier_pools: Path | None = typer.Option(
+        None,
+        "--carrier-pools",
+        help='TOML file of mobile carrier-grade NAT pools ([pools] operator = ["CIDR", ...]); '
+        f"default: {CARRIER_POOLS_FILE} in the workspace, when present.",
+    ),
+) -> None:
     """Link reported accounts into subjects on strong identifiers (e-mail, phone, platform user
-    id, device id), then score each subject's priority and route it to a district. Every link,
-    factor and routing decision keeps its evidence.
+    id, device id) and on IP captures that name one line at one second (a shared CGNAT or carrier
+    pool address only with the same source port), obeying analysts' judgements; then score each
+    subject's priority and route it to a district. Every link, refusal, factor and routing decision
+    keeps its evidence. Incremental: only accounts that new tips or judgements can affect are
+    recomputed, with the same result as `--full`. See docs/identity.md.
 
-    Example: `suraksha resolve`
+    Example: `suraksha resolve --carrier-pools carrier-pools.toml`
     """
+    pools = _carrier_pools(carrier_pools)
     db = engine()
     with progress() as bar, transaction(db) as session:
         step = bar.add_task("Linking accounts", total=3)
-        result = resolve(session, on_step=lambda _name: bar.advance(step))
+        result = resolve(session, pools=pools, full=full, on_step=lambda _name: bar.advance(step))
         task = bar.add_task("Assessing subjects", total=result.subjects)
         assessed = assess_all(session, on_subject=lambda: bar.advance(task))
     console.print(
@@ -52,8 +84,79 @@ def resolve_command() -> None:
         f"{result.kept_ids:,} subject ids kept, {result.new_ids:,} new). "
         f"{assessed.routed:,} subjects routed to a district."
     )
+    _print_run(result)
+
+
+def _carrier_pools(path: Path | None) -> CarrierPools:
+    """The pools given, else the workspace's file when present, else none."""
+    if path is not None:
+        if not path.is_file():
+            raise UserInputError(f"No carrier pools file at {path}.")
+        return CarrierPools.load(path)
+    default = settings().home / CARRIER_POOLS_FILE
+    return CarrierPools.load(default) if default.is_file() else NO_POOLS
+
+
+def _print_run(result: ResolveResult) -> None:
+    if result.mode == "incremental":
+        console.print(f"Incremental: {result.recomputed:,} accounts recomputed.")
+    else:
+        console.print(f"Full resolution ({result.full_reason}).")
     for kind, value, holders in result.too_common:
-        console.print(f"[yellow]not used to link[/] {kind} {value}: held by {holders} accounts")
+        console.print(
+            f"[yellow]not used to link[/] {kind} {escape(value)}: held by {holders} accounts"
+        )
+    for line, accounts in result.busy_lines:
+        console.print(
+            f"[yellow]treated as shared[/] {line}: used by {accounts} accounts, so it links only "
+            "with the same source port"
+        )
+    for link in result.blocked:
+        console.print(
+            f"[yellow]refused[/] {link.rule} {escape(link.value)} between {link.account_a} and "
+            f"{link.account_b}: blocked by judgement {link.judgement}"
+        )
+    for same, different in result.conflicts:
+        console.print(
+            f"[red]conflict[/] judgement {same} (same) cannot join what judgement {different} "
+            "(different) keeps apart; `different` wins. Judge one of the pairs again to settle it."
+        )
+
+
+def judge_command(
+    first: str = typer.Argument(..., metavar="A", help="An account id or a subject id."),
+    second: str = typer.Argument(..., metavar="B", help="An account id or a subject id."),
+    decision: Decision = typer.Argument(..., metavar="DECISION", help="same, different or unsure."),
+    reason: str = typer.Option(..., "--reason", help="Why: what you compared and found."),
+    analyst: str | None = typer.Option(
+        None, "--analyst", help="Who decides (default: your login name)."
+    ),
+) -> None:
+    """Record an analyst's judgement that A and B are the same person, different persons, or
+    unsure. A and B are account ids (listed by `suraksha subject ID`) or subject ids; a subject
+    stands for all of its accounts as they are now, and accounts are what is stored, because they
+    never change id. `same` joins them and `different` keeps them apart on every later `resolve`,
+    whatever the identifiers say; `unsure` changes nothing. A later judgement on the same pair
+    supersedes the earlier one, which stays in the history. Takes effect at the next `resolve`.
+
+    Example: `suraksha judge subject-0a1b2c3d4e5f60718293 account-9f8e7d6c5b4a39281706 different --reason "same family phone; different names and districts"`
+    """
+    who = analyst if analyst is not None else _login_name()
+    with transaction(engine()) as session:
+        judgement = record_judgement(session, first, second, decision, reason=reason, analyst=who)
+        history = pair_history(session, judgement)
+    console.print(f"Recorded {judgement.describe()}: {escape(judgement.reason)}")
+    earlier = [j for j in history if j.id != judgement.id]
+    if earlier:
+        console.print(f"It supersedes judgement {earlier[-1].id} ({earlier[-1].decision.value}).")
+    console.print("It takes effect at the next `suraksha resolve`.")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError) as err:
+        raise UserInputError("Cannot tell who you are: pass --analyst NAME.") from err
 
 
 def subjects_command(
@@ -85,13 +188,21 @@ def subjects_command(
 def subject_command(
     subject_id: str = typer.Argument(..., help="A subject id from `suraksha subjects`."),
 ) -> None:
-    """Show one subject: priority and its factors, routing and why, identifiers, accounts by
-    report, the links that joined them, and bank matches of the reported files.
+    """Show one subject: priority and its factors, routing and why, identifiers, accounts (with
+    the account ids `suraksha judge` takes) by report, the links that joined them with their rule
+    and the identifiers behind each, links an analyst's judgement refused, every judgement
+    touching its accounts (current or superseded), and bank matches of the reported files.
 
     Example: `suraksha subject subject-0a1b2c3d4e5f60718293`
     """
     with reading(engine()) as session:
         dossier = subject_dossier(session, subject_id)
+        account_ids = [view.account_id for view in dossier.accounts]
+        refused = blocked_links_of(session, account_ids)
+        judged = judgements_touching(session, account_ids)
+        elsewhere = subjects_of_accounts(
+            session, [x for link in refused for x in (link.account_a, link.account_b)]
+        )
     brief = dossier.brief
     console.rule(f"[bold]{brief.subject_id}[/]  priority {brief.priority:g}")
     console.print(
@@ -108,22 +219,69 @@ def subject_command(
             factor["note"],
         )
     console.print(factors)
-    accounts = Table("report", "service", "identifiers", title="Accounts")
+    accounts = Table("account", "report", "service", "identifiers", title="Accounts")
+    accounts.columns[0].no_wrap = True  # copied into `suraksha judge`
     for view in dossier.accounts:
         accounts.add_row(
+            view.account_id,
             view.report_id,
             view.service or "-",
             "; ".join(f"{kind}: {raw}" for kind, raw, _ in view.identifiers),
         )
     console.print(accounts)
-    links = Table("rule", "value", "accounts (reports)", title="Why these accounts are one subject")
+    links = Table(
+        "rule",
+        "value",
+        "identifiers as reported (report)",
+        title="Why these accounts are one subject",
+    )
     for link in dossier.links:
-        reports = sorted({item["report_id"] for item in link.evidence.get("identifiers", [])})
-        links.add_row(link.rule, link.value, ", ".join(reports))
+        links.add_row(link.rule, escape(link.value), _evidence(link))
     console.print(links if dossier.links else "A single account: nothing links it to others yet.")
+    if refused:
+        cut = Table("rule", "value", "other account (subject)", "refused by", title="Links refused")
+        mine = set(account_ids)
+        for link in refused:
+            other = link.account_b if link.account_a in mine else link.account_a
+            cut.add_row(
+                link.rule,
+                escape(link.value),
+                f"{other} ({elsewhere.get(other, '-')})",
+                f"judgement {link.blocked_by}",
+            )
+        console.print(cut)
+    if judged:
+        console.print(_judgement_table(judged))
     matched = sum(1 for views in dossier.matches.values() if views)
     files = sum(len(tip.files) for tip in dossier.tips)
     console.print(f"Files: {files} named in {len(dossier.tips)} report(s), {matched} match a bank.")
+
+
+def _evidence(link: LinkView) -> str:
+    """The identifiers behind a link as reported, with their reports; an analyst's name and reason."""
+    if "judgement" in link.evidence:
+        return (
+            f"{link.evidence.get('analyst', '?')}: {escape(str(link.evidence.get('reason', '')))}"
+        )
+    items = link.evidence.get("identifiers", [])
+    return escape("; ".join(f"{item['raw']} ({item['report_id']})" for item in items))
+
+
+def _judgement_table(judged: list[JudgementView]) -> Table:
+    table = Table(
+        "judgement", "A", "decision", "B", "analyst, when", "reason", "status", title="Judgements"
+    )
+    for item in judged:
+        table.add_row(
+            str(item.id),
+            item.given_a,
+            item.decision.value,
+            item.given_b,
+            f"{item.analyst}, {item.created_at:%Y-%m-%d %H:%M} UTC",
+            escape(item.reason),
+            "current" if item.current else f"superseded by {item.superseded_by}",
+        )
+    return table
 
 
 def print_ranked(briefs: list[SubjectBrief]) -> None:

@@ -1,31 +1,71 @@
-"""Deterministic linking: accounts that share a strong identifier become one subject.
+"""Linking reported accounts into subjects: deterministic rules, guards, judgements, incremental runs.
 
-The strong identifiers are the cleaned e-mail address, the E.164 phone number, the platform user id
-scoped by its service, and the device id: values a person controls and that two unrelated people
-rarely share. Only accounts reported as the subject of a tip are linked — never an intended recipient
-or victim, and never the reporting platform's own contact details (formats do not produce those).
+    identifiers ─► holders of each strong value ─┐   guard: a value held by more than
+    IP events ───► ips.link_events ──────────────┤   `max_accounts` accounts links nobody
+    judgements (same) ───────────────────────────┤
+                                                 ▼
+            proposals in a fixed order ─► union-find that refuses any union joining the two
+            sides of a `different` judgement ─► components ─► stable subject ids ─► stored
 
-Guard: a value held by more than `max_accounts` accounts (a placeholder number, a shared test
-address) is not used as a key, and the resolution says so. Weaker evidence (names, handles, IP events)
-is the probabilistic layer's job (issue 6); it never links on its own here.
+Rules, strongest first (the order in which links are applied, so that when a `different` judgement
+forces a cut, the weakest link on the path is the one refused):
 
-Subject ids are stable: a component keeps the id of the existing subject that held most of its
-accounts, so a new tip joining a subject does not rename it. A new component is named from its
-smallest account id, so the same data always gives the same ids.
+    judged_same            an analyst said so
+    same_platform_user_id  the platform's own account id (scoped by service)
+    same_email             cleaned mailbox
+    same_device_id         IMEI and the like (handsets are resold, so after e-mail)
+    same_phone             E.164 number (shared by households, recycled by operators)
+    same_ip_port_event     shared address (CGNAT, carrier pool, proxy) + same port + same second
+    same_ip_event          public address (IPv6: /64) at the same second
+
+Only accounts reported as the subject of a tip are linked, never an intended recipient or victim.
+Weaker evidence (names, handles) never links on its own here. Every link stores its rule, the value
+and the identifiers (raw text, report, locator) behind it; a refused link is stored with the
+judgement that refused it.
+
+Subject ids are stable: a component keeps the id of the earlier subject that held most of its
+accounts (largest components choose first), and a new component is named from its smallest account
+id, so the same data always gives the same ids.
+
+Incremental runs: when the previous run used the same parameters and no account vanished since,
+only the accounts that can be affected are recomputed: new accounts, accounts of new judgements, and
+the closure of everything that can link to them (holders of their values, their IP clusters, the
+earlier subjects they belonged to, the other sides of their judgements). Because that closure is
+closed under every way two accounts can interact, the result equals a full run's.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suraksha.identity.models import AccountLink, Subject, SubjectMember
-from suraksha.ids import make_id
-from suraksha.intake.accounts import IdentifierFact, account_ids, identifier_facts
+from suraksha.identity.ips import (
+    DEFAULT_TOLERANCE,
+    NO_POOLS,
+    RULE_PUBLIC,
+    RULE_SHARED,
+    CarrierPools,
+    EventLinking,
+    EventRef,
+    link_events,
+    make_event,
+)
+from suraksha.identity.judgements import Decision, JudgementView, all_judgements
+from suraksha.identity.models import AccountLink, IdentityRun, Subject, SubjectMember
+from suraksha.identity.subjects import stable_ids, store_components, totals
+from suraksha.intake.accounts import (
+    IdentifierFact,
+    IpEventFact,
+    account_ids,
+    identifier_facts,
+    ip_event_facts,
+)
 from suraksha.intake.records import IdentifierKind
 from suraksha.storage.base import utcnow
 
@@ -36,11 +76,61 @@ STRONG_KINDS = (
     IdentifierKind.DEVICE_ID,
 )
 DEFAULT_MAX_ACCOUNTS = 50
+# A public address used by more accounts than this is a NAT nobody configured (an office, a campus,
+# an operator's pool): it links only with the same port, like CGNAT. A home line in the synthetic
+# corpus serves at most 6 accounts; a mobile pool address serves dozens.
+DEFAULT_MAX_LINE_ACCOUNTS = 20
+# Bump when a rule changes meaning: the next `resolve` is then a full one.
+RULES_VERSION = 2
+
+RULE_JUDGED_SAME = "judged_same"
+RULE_ORDER = (
+    RULE_JUDGED_SAME,
+    "same_platform_user_id",
+    "same_email",
+    "same_device_id",
+    "same_phone",
+    RULE_SHARED,
+    RULE_PUBLIC,
+)
+IP_KIND = "ip_event"
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParameters:
+    """What a resolution links with; an incremental run needs the same as the run before it."""
+
+    max_accounts: int = DEFAULT_MAX_ACCOUNTS
+    max_line_accounts: int = DEFAULT_MAX_LINE_ACCOUNTS
+    tolerance: timedelta = DEFAULT_TOLERANCE
+    pools: CarrierPools = NO_POOLS
+
+    def record(self) -> dict[str, Any]:
+        """The parameters as stored with the run (the pools as a digest of their ranges)."""
+        return {
+            "rules": RULES_VERSION,
+            "max_accounts": self.max_accounts,
+            "max_line_accounts": self.max_line_accounts,
+            "tolerance_seconds": self.tolerance.total_seconds(),
+            "carrier_pools": self.pools.digest,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedLink:
+    """A link refused because it would have joined two sides of a `different` judgement."""
+
+    account_a: str
+    account_b: str
+    rule: str
+    value: str
+    judgement: int
 
 
 @dataclass(slots=True)
 class ResolveResult:
-    """What one resolution produced."""
+    """What one resolution produced (totals are for the whole workspace after the run)."""
 
     accounts: int = 0
     subjects: int = 0
@@ -49,13 +139,65 @@ class ResolveResult:
     too_common: list[tuple[str, str, int]] = field(default_factory=list)  # kind, value, accounts
     kept_ids: int = 0
     new_ids: int = 0
+    mode: str = "full"  # or "incremental"
+    full_reason: str | None = None  # why a full run, when one was done
+    recomputed: int = 0  # accounts whose subject this run recomputed
+    busy_lines: list[tuple[str, int]] = field(default_factory=list)  # address, accounts
+    blocked: list[BlockedLink] = field(default_factory=list)
+    conflicts: list[tuple[int, int]] = field(default_factory=list)  # same judgement, blocking one
+    judgements: int = 0  # current same/different judgements among the recomputed accounts
+    run_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """How to write the link between any two accounts of one proposal, with its evidence."""
+
+    rule: str
+    kind: str
+    value: str
+    identifiers: dict[str, list[dict[str, Any]]]  # account → its identifiers behind the link
+    extra: dict[str, Any]
+
+    def make(self, a: str, b: str) -> AccountLink:
+        evidence = {
+            "identifiers": [*self.identifiers.get(a, ()), *self.identifiers.get(b, ())],
+            **self.extra,
+        }
+        return AccountLink(
+            account_a=a,
+            account_b=b,
+            rule=self.rule,
+            kind=self.kind,
+            value=self.value,
+            score=1.0,
+            evidence=evidence,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    """Accounts that one rule says are one person (all holders of a value, two IP events, the
+    accounts of a `same` judgement), applied at its place in the fixed order."""
+
+    order: tuple[int, str, str, str]
+    members: tuple[str, ...]
+    template: _Template
 
 
 class _Components:
-    """Union-find over account ids, with the smallest id as each set's representative."""
+    """Union-find over account ids (smallest id represents a set), carrying judgement tags.
 
-    def __init__(self, items: list[str]) -> None:
+    A tag (judgement id, side) marks an account on one side of a `different` judgement; a union
+    that would bring both sides of one judgement into a set is refused.
+    """
+
+    def __init__(self, items: Iterable[str]) -> None:
         self._parent = {item: item for item in items}
+        self._tags: dict[str, set[tuple[int, int]]] = {}
+
+    def __contains__(self, item: str) -> bool:
+        return item in self._parent
 
     def find(self, item: str) -> str:
         root = item
@@ -65,12 +207,29 @@ class _Components:
             self._parent[item], item = root, self._parent[item]
         return root
 
+    def tag(self, item: str, judgement: int, side: int) -> None:
+        self._tags.setdefault(self.find(item), set()).add((judgement, side))
+
+    def blocking(self, left: str, right: str) -> int | None:
+        """The smallest judgement id that forbids joining the two sets, or None."""
+        a, b = self.find(left), self.find(right)
+        if a == b:
+            return None
+        tags_a, tags_b = self._tags.get(a), self._tags.get(b)
+        if not tags_a or not tags_b:
+            return None
+        found = [judgement for judgement, side in tags_a if (judgement, 1 - side) in tags_b]
+        return min(found) if found else None
+
     def union(self, left: str, right: str) -> bool:
         a, b = self.find(left), self.find(right)
         if a == b:
             return False
         low, high = sorted((a, b))
         self._parent[high] = low
+        moved = self._tags.pop(high, None)
+        if moved:
+            self._tags.setdefault(low, set()).update(moved)
         return True
 
     def groups(self) -> dict[str, list[str]]:
@@ -84,115 +243,398 @@ def resolve(
     session: Session,
     *,
     max_accounts: int = DEFAULT_MAX_ACCOUNTS,
+    max_line_accounts: int = DEFAULT_MAX_LINE_ACCOUNTS,
+    tolerance: timedelta = DEFAULT_TOLERANCE,
+    pools: CarrierPools = NO_POOLS,
+    full: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> ResolveResult:
-    """Link every reported account into subjects and store subjects, members and links."""
+    """Link reported accounts into subjects and store subjects, members, links and the run.
+
+    Incremental unless `full`, there is no earlier run, the parameters changed, or accounts
+    vanished since (a tip's new version re-creates its accounts); `ResolveResult.full_reason` says
+    which. Either way the subjects are the ones a full run would give.
+    """
+    params = LinkParameters(max_accounts, max_line_accounts, tolerance, pools)
+    started = utcnow()
     result = ResolveResult()
     accounts = account_ids(session)
     result.accounts = len(accounts)
-    holders: dict[tuple[str, str], list[IdentifierFact]] = defaultdict(list)
-    for fact in identifier_facts(session, [kind.value for kind in STRONG_KINDS]):
-        holders[(fact.kind, fact.value)].append(fact)
-    if on_step:
-        on_step("identifiers read")
-
-    components = _Components(accounts)
-    links: list[AccountLink] = []
-    for (kind, value), facts in sorted(holders.items()):
-        holder_ids = sorted({fact.account_id for fact in facts})
-        if len(holder_ids) < 2:
-            continue
-        if len(holder_ids) > max_accounts:
-            result.too_common.append((kind, value, len(holder_ids)))
-            continue
-        anchor = holder_ids[0]
-        for other in holder_ids[1:]:
-            components.union(anchor, other)
-            pair = [fact for fact in facts if fact.account_id in (anchor, other)]
-            links.append(
-                AccountLink(
-                    account_a=anchor,
-                    account_b=other,
-                    rule=f"same_{kind}",
-                    kind=kind,
-                    value=value,
-                    score=1.0,
-                    evidence={
-                        "identifiers": [
-                            {
-                                "account_id": fact.account_id,
-                                "report_id": fact.report_id,
-                                "raw": fact.raw,
-                                "path": fact.path,
-                            }
-                            for fact in pair
-                        ]
-                    },
-                )
-            )
-    if on_step:
-        on_step("accounts linked")
-
     previous = {
-        account_id: subject_id
-        for account_id, subject_id in session.execute(
+        account: subject
+        for account, subject in session.execute(
             select(SubjectMember.account_id, SubjectMember.subject_id)
         )
     }
-    groups = components.groups()
-    assigned = _stable_ids(groups, previous, result)
-    _store(session, groups, assigned, links)
-    result.subjects = len(groups)
-    result.links = len(links)
-    result.linked_accounts = sum(len(members) for members in groups.values() if len(members) > 1)
+    judgements = all_judgements(session)
+    event_facts = {fact.event_id: fact for fact in ip_event_facts(session)}
+    ip = _link_ip_events(event_facts.values(), params)
+
+    result.full_reason = "asked for a full run" if full else _why_full(session, params)
+    if result.full_reason is None:
+        result.mode = "incremental"
+        scope, holders = _closure(session, accounts, previous, judgements, ip, event_facts, params)
+    else:
+        scope = set(accounts)
+        holders = defaultdict(list)
+        for fact in identifier_facts(session, [kind.value for kind in STRONG_KINDS]):
+            holders[(fact.kind, fact.value)].append(fact)
+    result.recomputed = len(scope)
+    if on_step:
+        on_step("identifiers read")
+
+    current = [j for j in judgements if j.current and j.accounts & scope]
+    proposals = [
+        *_judged_links(current, scope),
+        *_strong_links(holders, params, result),
+        *_ip_links(ip, scope, event_facts),
+    ]
+    result.too_common.extend(ip_crowded(ip))
+    result.busy_lines = ip.busy_lines
+    groups, links = _components(sorted(scope), proposals, current, result)
+    result.judgements = sum(1 for j in current if j.decision is not Decision.UNSURE)
+    if on_step:
+        on_step("accounts linked")
+
+    in_scope = {account: previous[account] for account in scope if account in previous}
+    assigned, result.kept_ids, result.new_ids = stable_ids(session, groups, in_scope)
+    store_components(
+        session,
+        full=result.mode == "full",
+        scope=scope,
+        groups=groups,
+        assigned=assigned,
+        links=links,
+        previous=in_scope,
+    )
+    result.subjects, result.links, result.linked_accounts = totals(session)
+    run = IdentityRun(
+        started_at=started,
+        finished_at=utcnow(),
+        mode=result.mode,
+        parameters=params.record(),
+        last_judgement_id=max((j.id for j in judgements), default=None),
+        counts={
+            "accounts": result.accounts,
+            "recomputed": result.recomputed,
+            "subjects": result.subjects,
+            "links": result.links,
+            "blocked": len(result.blocked),
+            "too_common": len(result.too_common),
+            "full_reason": result.full_reason,
+        },
+    )
+    session.add(run)
+    session.flush()
+    result.run_id = run.id
     if on_step:
         on_step("subjects stored")
     return result
 
 
-def _stable_ids(
-    groups: dict[str, list[str]], previous: dict[str, str], result: ResolveResult
-) -> dict[str, str]:
-    """Give each component an id: the earlier subject most of it belonged to, else a new one.
-
-    Components are handled largest first, so when a subject splits, the larger part keeps its id.
-    """
-    assigned: dict[str, str] = {}
-    taken: set[str] = set()
-    for root, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
-        votes = Counter(previous[m] for m in members if m in previous and previous[m] not in taken)
-        if votes:
-            subject_id = min(votes, key=lambda sid: (-votes[sid], sid))
-            result.kept_ids += 1
-        else:
-            subject_id = make_id("subject", root)
-            result.new_ids += 1
-        taken.add(subject_id)
-        assigned[root] = subject_id
-    return assigned
+def ip_crowded(ip: EventLinking) -> list[tuple[str, str, int]]:
+    """IP clusters too crowded to link, in the shape of `ResolveResult.too_common`."""
+    return [(IP_KIND, key, count) for key, count in ip.crowded]
 
 
-def _store(
-    session: Session,
-    groups: dict[str, list[str]],
-    assigned: dict[str, str],
-    links: list[AccountLink],
-) -> None:
-    session.execute(delete(AccountLink))
-    session.execute(delete(SubjectMember))
-    keep = set(assigned.values())
-    existing = set(session.scalars(select(Subject.id)))
-    stale = sorted(existing - keep)
-    for start in range(0, len(stale), 500):
-        session.execute(delete(Subject).where(Subject.id.in_(stale[start : start + 500])))
-    now = utcnow()
-    for subject_id in sorted(keep - existing):
-        session.add(Subject(id=subject_id, created_at=now, updated_at=now))
-    session.flush()
-    session.add_all(
-        SubjectMember(account_id=member, subject_id=assigned[root])
-        for root, members in groups.items()
-        for member in members
+def _why_full(session: Session, params: LinkParameters) -> str | None:
+    """Why this run cannot be incremental, or None when it can."""
+    last = session.scalars(select(IdentityRun).order_by(IdentityRun.id.desc()).limit(1)).first()
+    if last is None:
+        return "first resolution in this workspace"
+    if last.parameters != params.record():
+        return "linking parameters or rules changed since the last resolution"
+    counts = {
+        subject_id: count
+        for subject_id, count in session.execute(
+            select(SubjectMember.subject_id, func.count()).group_by(SubjectMember.subject_id)
+        )
+    }
+    for subject_id, stored in session.execute(select(Subject.id, Subject.member_count)):
+        if stored is None or counts.get(subject_id, 0) != stored:
+            return "accounts changed since the last resolution (a tip got a new version)"
+    return None
+
+
+def _link_ip_events(facts: Iterable[IpEventFact], params: LinkParameters) -> EventLinking:
+    refs: list[EventRef] = []
+    for fact in facts:
+        event = make_event(
+            fact.address,
+            fact.port,
+            fact.at,
+            fact.at_text,
+            pools=params.pools,
+            flagged_shared=bool(fact.possible_proxy),
+        )
+        if event is not None:
+            refs.append(EventRef(fact.account_id, event, fact.event_id))
+    return link_events(
+        refs,
+        tolerance=params.tolerance,
+        max_accounts=params.max_accounts,
+        max_line_accounts=params.max_line_accounts,
     )
-    session.add_all(links)
-    session.flush()
+
+
+def _closure(
+    session: Session,
+    accounts: list[str],
+    previous: dict[str, str],
+    judgements: list[JudgementView],
+    ip: EventLinking,
+    event_facts: dict[int, IpEventFact],
+    params: LinkParameters,
+) -> tuple[set[str], dict[tuple[str, str], list[IdentifierFact]]]:
+    """The accounts an incremental run must recompute, and the holders of every value they hold.
+
+    Starts from accounts without a subject and the accounts of judgements newer than the last run,
+    then adds until nothing changes: the holders of each value they hold (when the value can link,
+    or could at the last run), the accounts of each IP cluster they are in, every account of an
+    address that just became too busy to link on time alone, the other members of their earlier
+    subjects, and the accounts of their judgements.
+    """
+    known = set(accounts)
+    last = session.scalars(select(IdentityRun).order_by(IdentityRun.id.desc()).limit(1)).first()
+    watermark = last.last_judgement_id if last and last.last_judgement_id is not None else 0
+    fresh_pairs = {(j.account_a, j.account_b) for j in judgements if j.id > watermark}
+    seeds = known - previous.keys()
+    for judgement in judgements:
+        if (judgement.account_a, judgement.account_b) in fresh_pairs:
+            seeds |= judgement.accounts & known
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for account, subject in previous.items():
+        members[subject].append(account)
+    clusters_of: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for cluster in ip.clusters:
+        for account in cluster:
+            clusters_of[account].append(cluster)
+    # Public lines whose status changed because of new accounts: they linked on time alone at the
+    # last run (not busy, not flagged as a proxy then) and no longer do.
+    busy = {line for line, _ in ip.busy_lines}
+    line_accounts: dict[str, set[str]] = defaultdict(set)
+    flaggers: dict[str, set[str]] = defaultdict(set)
+    line_of: dict[str, str] = {}
+    for capture in event_facts.values():
+        event = make_event(
+            capture.address, capture.port, capture.at, capture.at_text, pools=params.pools
+        )
+        if event is None or event.shared or not event.address_class.linkable:
+            continue
+        line_accounts[event.line].add(capture.account_id)
+        line_of[str(event.address)] = event.line
+        if capture.possible_proxy:
+            flaggers[str(event.address)].add(capture.account_id)
+    changed_lines: dict[str, set[str]] = defaultdict(set)  # account → lines to reopen
+    for line in busy:
+        if len(line_accounts[line] & previous.keys()) <= params.max_line_accounts:
+            for account in line_accounts[line] - previous.keys():
+                changed_lines[account].add(line)
+    for address, accounts_flagging in flaggers.items():
+        if not accounts_flagging & previous.keys():
+            for account in accounts_flagging:
+                changed_lines[account].add(line_of[address])
+    judged: dict[str, list[JudgementView]] = defaultdict(list)
+    for judgement in judgements:
+        if judgement.current:
+            for account in judgement.accounts:
+                judged[account].append(judgement)
+
+    kinds = [kind.value for kind in STRONG_KINDS]
+    holders: dict[tuple[str, str], list[IdentifierFact]] = {}
+    scope: set[str] = set()
+    frontier = set(seeds)
+    while frontier:
+        scope |= frontier
+        found: set[str] = set()
+        keys = {
+            (fact.kind, fact.value)
+            for fact in identifier_facts(session, kinds, accounts=frontier)
+            if (fact.kind, fact.value) not in holders
+        }
+        if keys:
+            for key in keys:
+                holders[key] = []
+            for fact in identifier_facts(session, kinds, values={value for _, value in keys}):
+                if (fact.kind, fact.value) in keys:
+                    holders[(fact.kind, fact.value)].append(fact)
+        for key in keys:
+            ids = {fact.account_id for fact in holders[key]}
+            # A value that links (or linked at the last run, before it became too common).
+            if len(ids) <= params.max_accounts or len(ids & previous.keys()) <= params.max_accounts:
+                found |= ids
+        for account in frontier:
+            if account in previous:
+                found.update(members[previous[account]])
+            for cluster in clusters_of.get(account, ()):
+                found |= cluster
+            for line in changed_lines.get(account, ()):
+                found |= line_accounts[line]
+            for judgement in judged.get(account, ()):
+                found |= judgement.accounts
+        frontier = (found & known) - scope
+    for key in holders:
+        holders[key].sort(key=lambda fact: (fact.account_id, fact.identifier_id))
+    return scope, holders
+
+
+def _evidence_item(fact: IdentifierFact) -> dict[str, Any]:
+    return {
+        "account_id": fact.account_id,
+        "report_id": fact.report_id,
+        "raw": fact.raw,
+        "path": fact.path,
+    }
+
+
+def _rank(rule: str) -> int:
+    return RULE_ORDER.index(rule)
+
+
+def _judged_links(judgements: list[JudgementView], scope: set[str]) -> list[_Proposal]:
+    """One group per current `same` judgement: every account of both sides, the pair's first."""
+    proposals: list[_Proposal] = []
+    for judgement in judgements:
+        if judgement.decision is not Decision.SAME:
+            continue
+        accounts = sorted(judgement.accounts & scope)
+        if len(accounts) < 2:
+            continue
+        anchor = judgement.account_a if judgement.account_a in accounts else accounts[0]
+        members = (anchor, *(account for account in accounts if account != anchor))
+        template = _Template(
+            rule=RULE_JUDGED_SAME,
+            kind="judgement",
+            value=f"judgement {judgement.id}",
+            identifiers={},
+            extra={
+                "judgement": judgement.id,
+                "decision": judgement.decision.value,
+                "analyst": judgement.analyst,
+                "reason": judgement.reason,
+                "judged_at": judgement.created_at.isoformat(),
+            },
+        )
+        order = (_rank(RULE_JUDGED_SAME), "", f"{judgement.id:012d}", "")
+        proposals.append(_Proposal(order, members, template))
+    return proposals
+
+
+def _strong_links(
+    holders: dict[tuple[str, str], list[IdentifierFact]],
+    params: LinkParameters,
+    result: ResolveResult,
+) -> list[_Proposal]:
+    """One group per strong value held by two accounts or more (and not too many)."""
+    proposals: list[_Proposal] = []
+    for (kind, value), facts in sorted(holders.items()):
+        holder_ids = sorted({fact.account_id for fact in facts})
+        if len(holder_ids) < 2:
+            continue
+        if len(holder_ids) > params.max_accounts:
+            result.too_common.append((kind, value, len(holder_ids)))
+            continue
+        identifiers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for fact in facts:
+            identifiers[fact.account_id].append(_evidence_item(fact))
+        rule = f"same_{kind}"
+        template = _Template(rule, kind, value, dict(identifiers), {})
+        proposals.append(_Proposal((_rank(rule), kind, value, ""), tuple(holder_ids), template))
+    return proposals
+
+
+def _ip_links(
+    ip: EventLinking, scope: set[str], event_facts: dict[int, IpEventFact]
+) -> list[_Proposal]:
+    """One pair per two accounts whose events name one line at one moment (first pair per key)."""
+    proposals: dict[tuple[str, str, str, str], _Proposal] = {}
+    for found in ip.links:
+        left, right = sorted((found.left, found.right), key=lambda ref: ref.account_id)
+        if left.account_id not in scope:
+            continue
+        first = min(ref.event.at for ref in (left, right) if ref.event.at is not None)
+        value = f"{found.reason.key} at {first.isoformat()}"
+        slot = (found.reason.rule, value, left.account_id, right.account_id)
+        if slot in proposals:
+            continue
+        identifiers: dict[str, list[dict[str, Any]]] = {}
+        for ref in (left, right):
+            fact = event_facts[ref.ref]
+            raw = fact.address + (f" port {fact.port}" if fact.port is not None else "")
+            identifiers[fact.account_id] = [
+                {
+                    "account_id": fact.account_id,
+                    "report_id": fact.report_id,
+                    "raw": f"{raw} at {fact.at_text}",
+                    "path": fact.path,
+                    "event": fact.event,
+                }
+            ]
+        template = _Template(
+            rule=found.reason.rule,
+            kind=IP_KIND,
+            value=value,
+            identifiers=identifiers,
+            extra={
+                "note": found.reason.note,
+                "address_class": left.event.address_class.value,
+                "difference_seconds": found.reason.difference.total_seconds(),
+            },
+        )
+        order = (_rank(found.reason.rule), IP_KIND, value, f"{left.account_id} {right.account_id}")
+        proposals[slot] = _Proposal(order, (left.account_id, right.account_id), template)
+    return list(proposals.values())
+
+
+def _components(
+    accounts: list[str],
+    proposals: list[_Proposal],
+    judgements: list[JudgementView],
+    result: ResolveResult,
+) -> tuple[dict[str, list[str]], list[AccountLink]]:
+    """Apply proposals in their fixed order, refusing unions a `different` judgement forbids.
+
+    Greedy in rule order: a refused union leaves both sets as they were, so on any chain of links
+    between two accounts judged different, the weakest (last applied) link is the one cut, and
+    everything stronger still holds. Within one proposal each account joins the earliest account
+    before it that it may join, so a refusal never separates the other holders of a value. A
+    refused link is kept with the (smallest) judgement that refused it.
+    """
+    components = _Components(accounts)
+    for judgement in judgements:
+        if judgement.decision is Decision.DIFFERENT:
+            for side, members in enumerate((judgement.accounts_a, judgement.accounts_b)):
+                for account in members:
+                    if account in components:
+                        components.tag(account, judgement.id, side)
+    links: list[AccountLink] = []
+    for proposal in sorted(proposals, key=lambda p: p.order):
+        template = proposal.template
+        placed = [proposal.members[0]]
+        for member in proposal.members[1:]:
+            # Join the earliest holder that may be joined: when a judgement forbids the first,
+            # the others holding the same value still link among themselves.
+            refusals: list[int] = []
+            for partner in placed:
+                blocking = components.blocking(partner, member)
+                if blocking is None:
+                    components.union(partner, member)
+                    links.append(template.make(partner, member))
+                    break
+                refusals.append(blocking)
+            else:
+                link = template.make(placed[0], member)
+                link.blocked_by = min(refusals)
+                links.append(link)
+                result.blocked.append(
+                    BlockedLink(
+                        link.account_a, link.account_b, link.rule, link.value, min(refusals)
+                    )
+                )
+                if template.rule == RULE_JUDGED_SAME:
+                    conflict = (int(template.extra["judgement"]), min(refusals))
+                    if conflict not in result.conflicts:
+                        result.conflicts.append(conflict)
+            placed.append(member)
+    return components.groups(), links

@@ -1,7 +1,12 @@
-"""Tables of the identity domain: subjects, their member accounts, and the links that joined them.
+"""Tables of the identity domain: subjects, their member accounts, the links that joined them, the
+analysts' judgements the linker obeys, and a record of every resolution.
 
-Subject ── SubjectMember (account_id, the rule that admitted it)
-AccountLink   an edge between two accounts: rule, identifier kind and value, score
+Subject ── SubjectMember (account_id)            member_count: what the last resolution stored
+AccountLink   an edge between two accounts: rule, identifier kind and value, score, evidence;
+              `blocked_by` set when a `different` judgement refused it (kept to explain the split)
+Judgement     an analyst's same / different / unsure on two accounts (or two sets of accounts);
+              never updated or deleted: a later judgement on the same pair supersedes it
+IdentityRun   one `resolve`: full or incremental, with the parameters incremental runs must share
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ class Subject(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How many members the last resolution gave it. Members vanish with their accounts (a tip's new
+    # version re-creates them), so a mismatch tells an incremental run that it must start afresh.
+    member_count: Mapped[int | None]
 
     members: Mapped[list[SubjectMember]] = relationship(
         cascade="all, delete-orphan", order_by="SubjectMember.account_id"
@@ -43,10 +51,17 @@ class SubjectMember(Base):
 
 
 class AccountLink(Base):
-    """Why two accounts are believed to be one person: the rule and the evidence behind it."""
+    """Why two accounts are believed to be one person: the rule and the evidence behind it.
+
+    A link refused because it would have put two accounts an analyst judged different into one
+    subject is kept with `blocked_by` = that judgement's id, so the profile can say what was cut.
+    """
 
     __tablename__ = "account_links"
-    __table_args__ = (Index("ix_account_links_pair", "account_a", "account_b"),)
+    __table_args__ = (
+        Index("ix_account_links_pair", "account_a", "account_b"),
+        Index("ix_account_links_account_b", "account_b"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_a: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -56,3 +71,45 @@ class AccountLink(Base):
     value: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(default=1.0)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    blocked_by: Mapped[int | None]
+
+
+class Judgement(Base):
+    """An analyst's decision that two accounts are the same person, different persons, or unsure.
+
+    `account_a` < `account_b` name the pair (an account given on the command line, or the smallest
+    account of a subject given); `accounts_a` / `accounts_b` hold every account each side stood for
+    when judged (one account, or all of a subject's). The account columns carry no foreign key on
+    purpose: a tip's new version deletes and re-creates its accounts under the same ids, and a
+    judgement must outlive that. Rows are only ever added; the latest on a pair is the current one.
+    """
+
+    __tablename__ = "identity_judgements"
+    __table_args__ = (Index("ix_identity_judgements_pair", "account_a", "account_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_a: Mapped[str] = mapped_column(String(40))
+    account_b: Mapped[str] = mapped_column(String(40))
+    accounts_a: Mapped[list[Any]] = mapped_column(default=list)
+    accounts_b: Mapped[list[Any]] = mapped_column(default=list)
+    given_a: Mapped[str] = mapped_column(Text)  # the id as the analyst gave it (account or subject)
+    given_b: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    analyst: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdentityRun(Base):
+    """One resolution: when, full or incremental, with which parameters, and what it did."""
+
+    __tablename__ = "identity_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    mode: Mapped[str] = mapped_column(String(16))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The newest judgement the run applied: later ones are what the next incremental run must see.
+    last_judgement_id: Mapped[int | None]
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,15 +1,24 @@
-"""Reading subjects: who they are made of, and the links that explain each membership."""
+"""Subjects: storing a resolution's components under stable ids, and reading them back.
+
+`stable_ids` and `store_components` are the linker's; the rest are read-only views for the
+command line and for other domains (who a subject is made of, the links that explain it).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from suraksha.identity.models import AccountLink, Subject, SubjectMember
+from suraksha.ids import make_id
+from suraksha.storage.base import utcnow
+
+_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,7 @@ class LinkView:
     value: str
     score: float
     evidence: dict[str, Any]
+    blocked_by: int | None = None  # the judgement that refused the link, when it was refused
 
 
 def memberships(session: Session) -> dict[str, list[str]]:
@@ -55,17 +65,40 @@ def subject_exists(session: Session, subject_id: str) -> bool:
 
 
 def links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
-    """The links touching any of the accounts, in a stable order."""
+    """The links that joined any of the accounts to another, in a stable order (refused ones not)."""
+    return _links(session, account_ids, blocked=False)
+
+
+def blocked_links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
+    """The links touching any of the accounts that an analyst's `different` judgement refused."""
+    return _links(session, account_ids, blocked=True)
+
+
+def _links(session: Session, account_ids: list[str], *, blocked: bool) -> list[LinkView]:
     if not account_ids:
         return []
-    rows = session.scalars(
-        select(AccountLink)
-        .where(or_(AccountLink.account_a.in_(account_ids), AccountLink.account_b.in_(account_ids)))
-        .order_by(AccountLink.kind, AccountLink.value, AccountLink.account_b)
-    )
+    found: dict[int, AccountLink] = {}
+    for batch in _batches(account_ids):
+        state = AccountLink.blocked_by.is_not(None) if blocked else AccountLink.blocked_by.is_(None)
+        rows = session.scalars(
+            select(AccountLink).where(
+                state, or_(AccountLink.account_a.in_(batch), AccountLink.account_b.in_(batch))
+            )
+        )
+        found.update((row.id, row) for row in rows)
+    ordered = sorted(found.values(), key=lambda r: (r.kind, r.value, r.account_b, r.account_a))
     return [
-        LinkView(r.account_a, r.account_b, r.rule, r.kind, r.value, r.score, dict(r.evidence))
-        for r in rows
+        LinkView(
+            r.account_a,
+            r.account_b,
+            r.rule,
+            r.kind,
+            r.value,
+            r.score,
+            dict(r.evidence),
+            r.blocked_by,
+        )
+        for r in ordered
     ]
 
 
@@ -89,3 +122,127 @@ def subjects_of_accounts(session: Session, account_ids: list[str]) -> dict[str, 
         )
         found.update({account_id: subject_id for account_id, subject_id in rows})
     return found
+
+
+def stable_ids(
+    session: Session, groups: dict[str, list[str]], previous: dict[str, str]
+) -> tuple[dict[str, str], int, int]:
+    """Give each component (root → members) an id; returns the ids, how many kept, how many new.
+
+    A component keeps the earlier subject most of its accounts belonged to (`previous`: account →
+    subject); components choose largest first, so when a subject splits, the larger part keeps its
+    id. Others are named from their smallest account id, after every kept id is placed, never
+    reusing an id in use (subjects outside an incremental run keep theirs).
+    """
+    held = set(previous.values())
+    taken = {sid for sid in session.scalars(select(Subject.id)) if sid not in held}
+    assigned: dict[str, str] = {}
+    kept = new = 0
+    for root, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        votes = Counter(previous[m] for m in members if m in previous and previous[m] not in taken)
+        if votes:
+            subject_id = min(votes, key=lambda sid: (-votes[sid], sid))
+            kept += 1
+            taken.add(subject_id)
+            assigned[root] = subject_id
+    for root in sorted(groups):
+        if root in assigned:
+            continue
+        subject_id, attempt = make_id("subject", root), 0
+        while subject_id in taken:
+            attempt += 1
+            subject_id = make_id("subject", root, attempt)
+        new += 1
+        taken.add(subject_id)
+        assigned[root] = subject_id
+    return assigned, kept, new
+
+
+def store_components(
+    session: Session,
+    *,
+    full: bool,
+    scope: set[str],
+    groups: dict[str, list[str]],
+    assigned: dict[str, str],
+    links: list[AccountLink],
+    previous: dict[str, str],
+) -> None:
+    """Replace the members and links of the accounts in `scope`, drop the subjects they no longer
+    use, add new ones, and keep `member_count` (and `updated_at`, when membership changed) true.
+
+    `full` replaces everything; otherwise subjects outside the scope are left untouched.
+    """
+    if full:
+        session.execute(delete(AccountLink))
+        session.execute(delete(SubjectMember))
+    else:
+        for batch in _batches(scope):
+            session.execute(
+                delete(AccountLink).where(
+                    or_(AccountLink.account_a.in_(batch), AccountLink.account_b.in_(batch))
+                )
+            )
+            session.execute(delete(SubjectMember).where(SubjectMember.account_id.in_(batch)))
+    keep = set(assigned.values())
+    existing = set(session.scalars(select(Subject.id))) if full else set(previous.values())
+    for batch in _batches(existing - keep):
+        session.execute(delete(Subject).where(Subject.id.in_(batch)))
+    before: dict[str, set[str]] = defaultdict(set)
+    for account, subject_id in previous.items():
+        before[subject_id].add(account)
+    stored = _member_counts(session, keep & existing)
+    now = utcnow()
+    changed: list[dict[str, Any]] = []
+    for root, members in groups.items():
+        subject_id = assigned[root]
+        if subject_id not in existing:
+            session.add(
+                Subject(id=subject_id, created_at=now, updated_at=now, member_count=len(members))
+            )
+        elif before[subject_id] != set(members) or stored.get(subject_id) != len(members):
+            changed.append({"id": subject_id, "member_count": len(members), "updated_at": now})
+    if changed:
+        session.execute(update(Subject), changed)
+    session.flush()
+    session.add_all(
+        SubjectMember(account_id=member, subject_id=assigned[root])
+        for root, members in groups.items()
+        for member in members
+    )
+    session.add_all(links)
+    session.flush()
+
+
+def totals(session: Session) -> tuple[int, int, int]:
+    """Subjects, links that joined accounts, and accounts in subjects of more than one account."""
+    subjects = session.scalar(select(func.count()).select_from(Subject)) or 0
+    links = (
+        session.scalar(
+            select(func.count()).select_from(AccountLink).where(AccountLink.blocked_by.is_(None))
+        )
+        or 0
+    )
+    linked = (
+        session.scalar(
+            select(func.coalesce(func.sum(Subject.member_count), 0)).where(Subject.member_count > 1)
+        )
+        or 0
+    )
+    return subjects, links, linked
+
+
+def _member_counts(session: Session, subject_ids: set[str]) -> dict[str, int | None]:
+    found: dict[str, int | None] = {}
+    for batch in _batches(subject_ids):
+        rows = session.execute(
+            select(Subject.id, Subject.member_count).where(Subject.id.in_(batch))
+        )
+        found.update({subject_id: count for subject_id, count in rows})
+    return found
+
+
+def _batches(items: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(items))
+    for start in range(0, len(ordered), _BATCH):
+        yield ordered[start : start + _BATCH]

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from suraksha.intake.models import Account, Identifier, Tip
+from suraksha.intake.models import Account, Identifier, IpEvent, Tip
 from suraksha.intake.records import AccountRole
 
 _BATCH = 500
@@ -75,14 +75,21 @@ def account_ids(session: Session, role: AccountRole = AccountRole.REPORTED) -> l
 
 
 def identifier_facts(
-    session: Session, kinds: Iterable[str], role: AccountRole = AccountRole.REPORTED
+    session: Session,
+    kinds: Iterable[str],
+    role: AccountRole = AccountRole.REPORTED,
+    *,
+    accounts: Iterable[str] | None = None,
+    values: Iterable[str] | None = None,
 ) -> Iterator[IdentifierFact]:
     """Every cleaned identifier of the given kinds on accounts in the role, in a stable order.
 
     Identifiers whose raw text could not be cleaned (masked, malformed) are not returned: they can
-    never link accounts.
+    never link accounts. `accounts` keeps only those accounts' identifiers and `values` only those
+    cleaned values (through the kind/value index), so that incremental linking reads what a few
+    new accounts hold and who else holds it, not every identifier; order is then per batch.
     """
-    query = (
+    base = (
         select(Identifier, Account.id, Tip.source_id)
         .join(Account, Account.id == Identifier.account_id)
         .join(Tip, Tip.id == Account.tip_id)
@@ -93,6 +100,25 @@ def identifier_facts(
         )
         .order_by(Identifier.account_id, Identifier.id)
     )
+    queries = [base]
+    if accounts is not None:
+        wanted = sorted(set(accounts))
+        queries = [
+            base.where(Identifier.account_id.in_(wanted[start : start + _BATCH]))
+            for start in range(0, len(wanted), _BATCH)
+        ]
+    if values is not None:
+        chosen = sorted(set(values))
+        queries = [
+            query.where(Identifier.value.in_(chosen[start : start + _BATCH]))
+            for query in queries
+            for start in range(0, len(chosen), _BATCH)
+        ]
+    for query in queries:
+        yield from _facts(session, query)
+
+
+def _facts(session: Session, query: Select[Identifier, str, str]) -> Iterator[IdentifierFact]:
     for ident, account_id, report_id in session.execute(query):
         assert ident.value is not None  # filtered in the query; narrows the type
         yield IdentifierFact(
@@ -103,6 +129,53 @@ def identifier_facts(
             raw=ident.raw,
             report_id=report_id,
             path=ident.path,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IpEventFact:
+    """An IP capture of an account, with where it came from (for linking on address and instant)."""
+
+    account_id: str
+    event_id: int
+    address: str
+    port: int | None
+    at: datetime | None
+    at_text: str | None
+    event: str | None
+    possible_proxy: bool | None
+    report_id: str
+    path: str
+
+
+def ip_event_facts(
+    session: Session, role: AccountRole = AccountRole.REPORTED
+) -> Iterator[IpEventFact]:
+    """Every IP capture of accounts in the role (not those of files or incidents), in a stable order.
+
+    All of them: addresses are stored as reported and IPv6 compares by /64, which an index on the
+    text cannot answer, so the identity linker reads the (narrow) rows and blocks them itself.
+    """
+    query = (
+        select(IpEvent, Tip.source_id)
+        .join(Account, Account.id == IpEvent.account_id)
+        .join(Tip, Tip.id == Account.tip_id)
+        .where(Account.role == role.value)
+        .order_by(IpEvent.account_id, IpEvent.id)
+    )
+    for row, report_id in session.execute(query):
+        assert row.account_id is not None  # joined on it; narrows the type
+        yield IpEventFact(
+            account_id=row.account_id,
+            event_id=row.id,
+            address=row.address,
+            port=row.port,
+            at=row.at,
+            at_text=row.at_text,
+            event=row.event,
+            possible_proxy=row.possible_proxy,
+            report_id=report_id,
+            path=row.path,
         )
 
 
