@@ -7,7 +7,17 @@ import sys
 import typer
 
 from suraksha import __version__
-from suraksha.cli import demo, hashes, intake, scan, scans, subjects, synth, workspace
+from suraksha.cli import (
+    demo,
+    hashes,
+    intake,
+    priority,
+    scan,
+    scans,
+    subjects,
+    synth,
+    workspace,
+)
 from suraksha.cli.console import ExitCode, errors
 from suraksha.errors import SurakshaError
 
@@ -32,6 +42,7 @@ hashes.register(app)
 scan.register(app)
 scans.register(app)
 subjects.register(app)
+priority.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,22 +1,34 @@
-"""Assessing every subject: compute and store its explained priority and its jurisdiction."""
+"""Assessing every subject: compute and store its explained priority and its jurisdiction.
+
+The evidence each subject is scored on comes from the other domains' public views only: its tips
+(`intake.tips.tips_of_accounts`), its own accounts (`intake.accounts.account_views`: group
+identifiers, IP captures) and the bank matches of its files (`hashing.matcher.matches_for`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from suraksha.hashing.matcher import matches_for
 from suraksha.identity.subjects import memberships
-from suraksha.intake.accounts import account_views
-from suraksha.intake.tips import TIP_FILE_TARGET, tips_of_accounts
+from suraksha.intake.accounts import AccountView, account_views
+from suraksha.intake.records import IdentifierKind
+from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tips_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
-from suraksha.intel.priority import assess
+from suraksha.intel.overrides import standing_overrides
+from suraksha.intel.priority import AccountFacts, FileExtras, SubjectEvidence, assess
 from suraksha.intel.routing import route
+from suraksha.intel.weights import PriorityWeights, default_weights
 from suraksha.storage.base import utcnow
+
+FREE_TEXT_DETAILS = ("profileBio", "additionalInfo", "additionalInformations")
+"""Account `details` keys holding what the platform wrote about the person (XML and JSON names)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,27 +43,41 @@ def assess_all(
     session: Session,
     *,
     as_of: datetime | None = None,
+    weights: PriorityWeights | None = None,
     on_subject: Callable[[], None] | None = None,
 ) -> AssessmentResult:
-    """Recompute priority and routing for every subject (replacing earlier results)."""
+    """Recompute priority and routing for every subject (replacing earlier results).
+
+    `weights` are the state's (`weights.load_weights(settings.priority_weights)`); the packaged
+    ones when None. Officers' standing overrides are applied as the factor `officer_override`.
+    """
     now = as_of or utcnow()
+    used = weights or default_weights()
     session.execute(delete(SubjectPriority))
     session.execute(delete(SubjectJurisdiction))
     routed = 0
     members = memberships(session)
+    overrides = standing_overrides(session)
     for subject_id, account_ids in sorted(members.items()):
+        views = account_views(session, account_ids)
         tips = tips_of_accounts(session, account_ids)
-        file_ids = [f.file_row_id for tip in tips for f in tip.files]
-        priority = assess(tips, matches_for(session, TIP_FILE_TARGET, file_ids), as_of=now)
+        priority = assess(
+            subject_evidence(session, tips, views),
+            as_of=now,
+            weights=used,
+            override=overrides.get(subject_id),
+        )
         session.add(
             SubjectPriority(
                 subject_id=subject_id,
                 score=priority.score,
                 factors=[factor.as_dict() for factor in priority.factors],
                 computed_at=now,
+                weights_label=priority.weights_label,
+                weights_digest=priority.weights_digest,
             )
         )
-        place = route(account_views(session, account_ids))
+        place = route(views)
         session.add(
             SubjectJurisdiction(
                 subject_id=subject_id,
@@ -77,3 +103,71 @@ def assess_all(
             on_subject()
     session.flush()
     return AssessmentResult(subjects=len(members), routed=routed)
+
+
+def subject_evidence(
+    session: Session, tips: list[TipFacts], views: Sequence[AccountView]
+) -> SubjectEvidence:
+    """What `priority.assess` reads about one subject, from its tips and its own accounts."""
+    file_ids = [f.file_row_id for tip in tips for f in tip.files]
+    return SubjectEvidence(
+        tips=tips,
+        matches=matches_for(session, TIP_FILE_TARGET, file_ids),
+        accounts=[account_facts(view) for view in views],
+        files={f.file_row_id: file_extras(f) for tip in tips for f in tip.files},
+    )
+
+
+def account_facts(view: AccountView) -> AccountFacts:
+    """An account view as priority reads it.
+
+    Group identifiers and IP captures come from the view as intake defines it today. Prior
+    reports (`prior_reports`) and the platform's free text (`details`) are stored by intake but
+    not yet carried by `AccountView` (asked of intake in issue #6); they are read when the view
+    carries them, so the `prior_reports` and `access_to_children` factors need no change here.
+    """
+    groups = tuple(
+        value or raw for kind, raw, value in view.identifiers if kind == IdentifierKind.GROUP
+    )
+    details: dict[str, Any] = dict(getattr(view, "details", None) or {})
+    texts = tuple(
+        (key, text) for key in FREE_TEXT_DETAILS for text in _texts(details.get(key)) if text
+    )
+    return AccountFacts(
+        account_id=view.account_id,
+        report_id=view.report_id,
+        groups=groups,
+        prior_reports=tuple(str(p) for p in getattr(view, "prior_reports", None) or ()),
+        ip_events=tuple(event.at for event in view.ip_events if event.at is not None),
+        texts=texts,
+    )
+
+
+def file_extras(facts: FileFacts) -> FileExtras:
+    """A tip file's EXIF and upload IP instants, when intake's `FileFacts` carries them.
+
+    Intake stores both (`TipFile.exif` as (type, name, value), the upload `IpEvent`), but
+    `FileFacts` does not carry them yet (asked of intake in issue #6); until it does, the
+    `camera_metadata` factor and the files' share of the IP clocks stay silent.
+    """
+    exif = tuple(
+        (str(triple[1]), str(triple[2]))
+        for triple in getattr(facts, "exif", None) or ()
+        if len(triple) == 3 and str(triple[0]).upper() != "HASH"
+    )
+    events = getattr(facts, "ip_events", None) or ()
+    return FileExtras(
+        exif=exif,
+        ip_events=tuple(e.at for e in events if getattr(e, "at", None) is not None),
+    )
+
+
+def _texts(value: Any) -> list[str]:
+    """Free text as a list: details hold one text or a list of them (or of {"value": text})."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [
+            str(item.get("value", "")) if isinstance(item, dict) else str(item) for item in value
+        ]
+    return []

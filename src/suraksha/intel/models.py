@@ -1,11 +1,17 @@
-"""Tables of the intel domain: each subject's explained priority and its routing to a district."""
+"""Tables of the intel domain: each subject's explained priority, officers' overrides of it, and
+its routing to a district.
+
+SubjectPriority        score + factors, and the weights (label, digest) that priced them
+PriorityOverride       an officer's decision with its reason; a later one supersedes it (history kept)
+SubjectJurisdiction    state, district, confidence and the reason
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from suraksha.storage.base import Base, utcnow
@@ -22,6 +28,39 @@ class SubjectPriority(Base):
     score: Mapped[float]
     factors: Mapped[list[Any]] = mapped_column(default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Which weights file priced the factors: "name version" and the digest of its values (None
+    # for scores computed before weights were recorded).
+    weights_label: Mapped[str | None] = mapped_column(Text)
+    weights_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class PriorityOverride(Base):
+    """An officer's decision on a subject's priority: set the score, add points, or withdraw.
+
+    Rows are never changed except to point `superseded_by` at the decision that replaced them, so
+    the history of who decided what, when and why stays whole. There is deliberately no foreign
+    key to `subjects`: when re-linking merges a subject away, its overrides must survive as
+    history (`report_ids` records what the subject held when the officer decided).
+    """
+
+    __tablename__ = "intel_priority_overrides"
+    __table_args__ = (
+        CheckConstraint("mode IN ('set', 'add', 'withdraw')", name="mode"),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        CheckConstraint("length(trim(officer)) > 0", name="officer_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(40), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    points: Mapped[float | None]  # the score to set or the points to add; None to withdraw
+    reason: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(Text)
+    report_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("intel_priority_overrides.id", ondelete="SET NULL")
+    )
 
 
 class SubjectJurisdiction(Base):
