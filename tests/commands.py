@@ -9,8 +9,11 @@ import sys
 from suraksha.config import Settings
 
 
-def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the command line with `args` on the workspace and database of `settings`."""
+def suraksha(
+    settings: Settings, *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line with `args` on the workspace and database of `settings`, with `input`
+    as standard input when given (`--password-stdin`)."""
     env = {
         **os.environ,
         "SURAKSHA_HOME": str(settings.home),
@@ -19,6 +22,7 @@ def suraksha(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]
     }
     return subprocess.run(
         [sys.executable, "-m", "suraksha", *args],
+        input=input,
         capture_output=True,
         text=True,
         env=env,

@@ -13,6 +13,7 @@ from suraksha.hashing import models as _hashing_models
 from suraksha.identity import models as _identity_models
 from suraksha.intake import models as _intake_models
 from suraksha.intel import models as _intel_models
+from suraksha.security import models as _security_models
 from suraksha.storage import schema
 from suraksha.storage.base import Base
 from suraksha.storage.engine import create_engine_for
@@ -27,6 +28,7 @@ DOMAIN_MODELS = (
     _intel_models,
     _triage_models,
     _triage_audit,
+    _security_models,
 )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from suraksha import __version__
 from suraksha.cli import (
+    audit,
     demo,
     hashes,
     intake,
@@ -16,6 +17,7 @@ from suraksha.cli import (
     scans,
     subjects,
     synth,
+    users,
     workspace,
 )
 from suraksha.cli.console import ExitCode, errors
@@ -43,6 +45,8 @@ scan.register(app)
 scans.register(app)
 subjects.register(app)
 priority.register(app)
+users.register(app)
+audit.register(app)
 
 
 def _version(value: bool) -> None:
