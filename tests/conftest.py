@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from suraksha.config import Settings
+from suraksha.security.audit import GENESIS
 from suraksha.storage.base import Base
 from suraksha.workspace import open_engine
 
@@ -47,10 +48,21 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+# Rows the migrations themselves write, and how to put them back after emptying: a test must find
+# the database as a fresh `init` leaves it.
+_SEEDED = {
+    "security_audit_head": text(
+        "INSERT INTO security_audit_head (id, seq, hash) VALUES (1, 0, :genesis)"
+    ).bindparams(genesis=GENESIS),
+}
+
+
 def _empty_postgres(engine: Engine) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for seed in _SEEDED.values():
+            connection.execute(seed)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

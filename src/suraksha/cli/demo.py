@@ -14,7 +14,7 @@ from suraksha.hashing.banks import BankKind, import_list
 from suraksha.identity.linker import resolve
 from suraksha.intake.pipeline import count_units, ingest, plan
 from suraksha.intake.tips import counts, rematch_files
-from suraksha.intel.assessment import assess_all
+from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import subject_briefs
 from suraksha.storage.session import reading, transaction
 from suraksha.synthetic.evaluation import load_truth, pairwise_score
@@ -96,7 +96,9 @@ def demo(
         with transaction(db) as session:
             resolved = resolve(session, on_step=lambda _s: bar.advance(link_task))
             assess_task = bar.add_task("5/6 Scoring and routing subjects", total=resolved.subjects)
-            assessed = assess_all(session, on_subject=lambda: bar.advance(assess_task))
+            assessed = assess_configured(
+                session, current, on_subject=lambda: bar.advance(assess_task)
+            )
         device = write_seized_device(device_root, seed=seed, video_seconds=DEMO_VIDEO_SECONDS)
         with transaction(db) as session:
             import_list(session, device.md5_list, bank=DEMO_MEDIA_BANK, kind=BankKind.KNOWN)

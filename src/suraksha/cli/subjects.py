@@ -8,6 +8,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -25,7 +26,7 @@ from suraksha.identity.judgements import (
 )
 from suraksha.identity.linker import ResolveResult, resolve
 from suraksha.identity.subjects import LinkView, blocked_links_of, subjects_of_accounts
-from suraksha.intel.assessment import assess_all
+from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
 from suraksha.storage.session import reading, transaction
 
@@ -77,7 +78,7 @@ def resolve_command(
         step = bar.add_task("Linking accounts", total=3)
         result = resolve(session, pools=pools, full=full, on_step=lambda _name: bar.advance(step))
         task = bar.add_task("Assessing subjects", total=result.subjects)
-        assessed = assess_all(session, on_subject=lambda: bar.advance(task))
+        assessed = assess_configured(session, settings(), on_subject=lambda: bar.advance(task))
     console.print(
         f"{result.accounts:,} reported accounts → {result.subjects:,} subjects "
         f"({result.linked_accounts:,} accounts joined by {result.links:,} links; "
@@ -168,7 +169,8 @@ def subjects_command(
 ) -> None:
     """List subjects by priority, highest first, with their district and top factors.
     `--format jsonl` prints one JSON object per subject (subject_id, report_ids, priority,
-    factors, state, district, identifiers).
+    factors, state, district, police_station, routing_confidence, routing_status,
+    routing_reason, identifiers, accounts, weights).
 
     Example: `suraksha subjects --district ERNAKULAM --limit 20 --format jsonl`
     """
@@ -205,20 +207,35 @@ def subject_command(
         )
     brief = dossier.brief
     console.rule(f"[bold]{brief.subject_id}[/]  priority {brief.priority:g}")
+    station = f"{brief.police_station} police station, " if brief.police_station else ""
     console.print(
-        f"Routing: {brief.district or '-'}, {brief.state or '-'} "
-        f"(confidence {brief.routing_confidence:.2f}) — {brief.routing_reason}"
+        f"Routing ({brief.routing_status}): {station}{brief.district or '-'}, "
+        f"{brief.state or '-'} (confidence {brief.routing_confidence:.2f}) — "
+        f"{brief.routing_reason}"
     )
-    factors = Table("factor", "value", "points", "source", "why", title="Priority factors")
+    if len(dossier.candidates) > 1 or brief.routing_status == "conflict":
+        console.print(_candidates_table(dossier.candidates))
+    factors = Table(
+        "factor",
+        "value",
+        "points",
+        "deadline",
+        "source",
+        "why",
+        title=f"Priority factors (weights: {brief.weights or 'packaged'})",
+    )
     for factor in brief.factors:
         factors.add_row(
             factor["factor"],
             str(factor["value"]),
             f"{factor['weight']:g}",
+            str(factor.get("deadline") or ""),
             ", ".join(factor["source"][:4]) + ("…" if len(factor["source"]) > 4 else ""),
             factor["note"],
         )
     console.print(factors)
+    if any(factor["factor"] == "officer_override" for factor in brief.factors):
+        console.print(f"  Overrides, with who and why: `suraksha priority history {subject_id}`")
     accounts = Table("account", "report", "service", "identifiers", title="Accounts")
     accounts.columns[0].no_wrap = True  # copied into `suraksha judge`
     for view in dossier.accounts:
@@ -265,6 +282,35 @@ def _evidence(link: LinkView) -> str:
         )
     items = link.evidence.get("identifiers", [])
     return escape("; ".join(f"{item['raw']} ({item['report_id']})" for item in items))
+
+
+def _candidates_table(candidates: list[dict[str, Any]]) -> Table:
+    """Every place routing evidence points to, so that a conflict is seen, never hidden."""
+    table = Table(
+        "place", "fits decision", "support", "confidence", "evidence", title="Routing candidates"
+    )
+    for candidate in candidates:
+        place = ", ".join(
+            part
+            for part in (
+                candidate.get("police_station"),
+                candidate.get("district"),
+                candidate.get("state"),
+            )
+            if part
+        )
+        evidence = "; ".join(
+            f"{item['source']} {item['value']} ({item['report_id']})"
+            for item in candidate.get("evidence", [])[:4]
+        )
+        table.add_row(
+            place,
+            "yes" if candidate.get("agrees") else "no",
+            f"{candidate.get('support', 0):.2f}",
+            f"{candidate.get('confidence', 0):.2f}",
+            evidence,
+        )
+    return table
 
 
 def _judgement_table(judged: list[JudgementView]) -> Table:

@@ -51,6 +51,7 @@ class IpEventView:
     at: datetime | None
     at_text: str | None
     event: str | None
+    possible_proxy: bool | None = None  # the platform's flag: a VPN, proxy or hosting address
 
 
 @dataclass(slots=True)
@@ -65,6 +66,8 @@ class AccountView:
     addresses: list[AddressView] = field(default_factory=list)
     estimated_location: dict[str, Any] = field(default_factory=dict)
     ip_events: list[IpEventView] = field(default_factory=list)
+    prior_reports: list[str] = field(default_factory=list)  # earlier CyberTipline report numbers
+    details: dict[str, Any] = field(default_factory=dict)  # what else the platform said (bio…)
 
 
 def account_ids(session: Session, role: AccountRole = AccountRole.REPORTED) -> list[str]:
@@ -179,6 +182,13 @@ def ip_event_facts(
         )
 
 
+def ip_event_view(event: IpEvent) -> IpEventView:
+    """The public view of a stored IP capture (an account's or a file upload's)."""
+    return IpEventView(
+        event.address, event.port, event.at, event.at_text, event.event, event.possible_proxy
+    )
+
+
 def account_views(session: Session, ids: Iterable[str]) -> list[AccountView]:
     """Full views of the given accounts, ordered by report number then account id."""
     wanted = sorted(set(ids))
@@ -216,10 +226,9 @@ def account_views(session: Session, ids: Iterable[str]) -> list[AccountView]:
                         for a in account.addresses
                     ],
                     estimated_location=dict(account.estimated_location),
-                    ip_events=[
-                        IpEventView(e.address, e.port, e.at, e.at_text, e.event)
-                        for e in account.ip_events
-                    ],
+                    ip_events=[ip_event_view(e) for e in account.ip_events],
+                    prior_reports=[str(p) for p in account.prior_reports],
+                    details=dict(account.details),
                 )
             )
     views.sort(key=lambda view: (view.report_id, view.account_id))

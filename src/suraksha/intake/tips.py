@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from suraksha.hashing.matcher import HashTarget, match_targets
+from suraksha.intake.accounts import IpEventView, ip_event_view
 from suraksha.intake.models import Account, Identifier, QuarantineRecord, Tip, TipFile
 from suraksha.intake.records import AccountRole, IdentifierKind
 
@@ -23,12 +24,15 @@ _MATERIAL_BANKS = frozenset({"known", "viral"})
 
 @dataclass(frozen=True, slots=True)
 class FileFacts:
-    """A tip file's hashes and the platform's classification of it."""
+    """A tip file's hashes, the platform's classification of it, its EXIF as the platform gave it
+    ((type, name, value) triples) and the IP captures of its upload."""
 
     file_row_id: str
     md5: str | None
     classification: str | None
     annotations: tuple[str, ...]
+    exif: tuple[tuple[str, str, str], ...] = ()
+    ip_events: tuple[IpEventView, ...] = ()
 
 
 @dataclass(slots=True)
@@ -69,7 +73,10 @@ def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:
         rows = session.scalars(
             select(Tip)
             .where(Tip.id.in_(ids[start : start + _BATCH]))
-            .options(selectinload(Tip.accounts), selectinload(Tip.files))
+            .options(
+                selectinload(Tip.accounts),
+                selectinload(Tip.files).selectinload(TipFile.ip_events),
+            )
         )
         for tip in rows:
             facts.append(
@@ -87,7 +94,14 @@ def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:
                         a.id for a in tip.accounts if a.role == AccountRole.REPORTED.value
                     ),
                     files=[
-                        FileFacts(f.id, f.md5, f.classification, tuple(f.annotations))
+                        FileFacts(
+                            f.id,
+                            f.md5,
+                            f.classification,
+                            tuple(f.annotations),
+                            tuple((str(t), str(n), str(v)) for t, n, v in f.exif),
+                            tuple(ip_event_view(e) for e in f.ip_events),
+                        )
                         for f in tip.files
                     ],
                 )

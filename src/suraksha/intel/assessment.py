@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from suraksha.config import Settings
 from suraksha.hashing.matcher import matches_for
 from suraksha.identity.subjects import memberships
 from suraksha.intake.accounts import AccountView, account_views
@@ -23,8 +24,8 @@ from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tips_of_a
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
 from suraksha.intel.overrides import standing_overrides
 from suraksha.intel.priority import AccountFacts, FileExtras, SubjectEvidence, assess
-from suraksha.intel.routing import route
-from suraksha.intel.weights import PriorityWeights, default_weights
+from suraksha.intel.routing import RoutingSources, report_dates, route
+from suraksha.intel.weights import PriorityWeights, default_weights, load_weights
 from suraksha.storage.base import utcnow
 
 FREE_TEXT_DETAILS = ("profileBio", "additionalInfo", "additionalInformations")
@@ -44,12 +45,16 @@ def assess_all(
     *,
     as_of: datetime | None = None,
     weights: PriorityWeights | None = None,
+    routing: RoutingSources | None = None,
     on_subject: Callable[[], None] | None = None,
 ) -> AssessmentResult:
     """Recompute priority and routing for every subject (replacing earlier results).
 
     `weights` are the state's (`weights.load_weights(settings.priority_weights)`); the packaged
     ones when None. Officers' standing overrides are applied as the factor `officer_override`.
+    `routing` holds the unit's GeoIP databases and police-station mapping
+    (`RoutingSources.from_settings`); without it routing reads the tips alone and stops at the
+    district.
     """
     now = as_of or utcnow()
     used = weights or default_weights()
@@ -77,24 +82,19 @@ def assess_all(
                 weights_digest=priority.weights_digest,
             )
         )
-        place = route(views)
+        place = route(views, reported_at=report_dates(tips), sources=routing)
         session.add(
             SubjectJurisdiction(
                 subject_id=subject_id,
                 state=place.state,
                 district=place.district,
+                police_station=place.police_station,
                 confidence=place.confidence,
                 reason=place.reason,
-                evidence=[
-                    {
-                        "state": e.state,
-                        "district": e.district,
-                        "confidence": e.confidence,
-                        "basis": e.basis,
-                        "report_id": e.report_id,
-                    }
-                    for e in place.evidence
-                ],
+                evidence=[e.as_dict() for e in place.evidence],
+                status=place.status.value,
+                candidates=[c.as_dict() for c in place.candidates],
+                notes=list(place.notes),
                 computed_at=now,
             )
         )
@@ -103,6 +103,18 @@ def assess_all(
             on_subject()
     session.flush()
     return AssessmentResult(subjects=len(members), routed=routed)
+
+
+def assess_configured(
+    session: Session, settings: Settings, *, on_subject: Callable[[], None] | None = None
+) -> AssessmentResult:
+    """`assess_all` with what the workspace's settings name: the state's priority weights
+    (`SURAKSHA_PRIORITY_WEIGHTS`) and the unit's GeoIP databases and police-station mapping
+    (`SURAKSHA_GEOIP_DB`, `SURAKSHA_STATIONS`). Raises ConfigurationError for a named file that
+    cannot be used, before anything is changed."""
+    weights = load_weights(settings.priority_weights)
+    with RoutingSources.from_settings(settings) as routing:
+        return assess_all(session, weights=weights, routing=routing, on_subject=on_subject)
 
 
 def subject_evidence(
@@ -119,17 +131,12 @@ def subject_evidence(
 
 
 def account_facts(view: AccountView) -> AccountFacts:
-    """An account view as priority reads it.
-
-    Group identifiers and IP captures come from the view as intake defines it today. Prior
-    reports (`prior_reports`) and the platform's free text (`details`) are stored by intake but
-    not yet carried by `AccountView` (asked of intake in issue #6); they are read when the view
-    carries them, so the `prior_reports` and `access_to_children` factors need no change here.
-    """
+    """An account view as priority reads it: group identifiers, earlier CyberTipline reports,
+    IP capture instants, and the platform's free text about the person (`FREE_TEXT_DETAILS`)."""
     groups = tuple(
         value or raw for kind, raw, value in view.identifiers if kind == IdentifierKind.GROUP
     )
-    details: dict[str, Any] = dict(getattr(view, "details", None) or {})
+    details = view.details
     texts = tuple(
         (key, text) for key in FREE_TEXT_DETAILS for text in _texts(details.get(key)) if text
     )
@@ -137,28 +144,19 @@ def account_facts(view: AccountView) -> AccountFacts:
         account_id=view.account_id,
         report_id=view.report_id,
         groups=groups,
-        prior_reports=tuple(str(p) for p in getattr(view, "prior_reports", None) or ()),
+        prior_reports=tuple(view.prior_reports),
         ip_events=tuple(event.at for event in view.ip_events if event.at is not None),
         texts=texts,
     )
 
 
 def file_extras(facts: FileFacts) -> FileExtras:
-    """A tip file's EXIF and upload IP instants, when intake's `FileFacts` carries them.
-
-    Intake stores both (`TipFile.exif` as (type, name, value), the upload `IpEvent`), but
-    `FileFacts` does not carry them yet (asked of intake in issue #6); until it does, the
-    `camera_metadata` factor and the files' share of the IP clocks stay silent.
-    """
-    exif = tuple(
-        (str(triple[1]), str(triple[2]))
-        for triple in getattr(facts, "exif", None) or ()
-        if len(triple) == 3 and str(triple[0]).upper() != "HASH"
-    )
-    events = getattr(facts, "ip_events", None) or ()
+    """A tip file's EXIF (as the platform gave it, hash details left out) and the instants of
+    its upload's IP captures."""
+    exif = tuple((name, value) for kind, name, value in facts.exif if kind.upper() != "HASH")
     return FileExtras(
         exif=exif,
-        ip_events=tuple(e.at for e in events if getattr(e, "at", None) is not None),
+        ip_events=tuple(e.at for e in facts.ip_events if e.at is not None),
     )
 
 

@@ -35,6 +35,9 @@ class SubjectBrief:
     routing_reason: str
     identifiers: dict[str, list[str]]
     accounts: int
+    police_station: str | None = None
+    routing_status: str = "no evidence"
+    weights: str | None = None  # "label (digest prefix)" of the priority weights that scored it
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (keys as documented in DESIGN.md)."""
@@ -45,10 +48,13 @@ class SubjectBrief:
             "factors": self.factors,
             "state": self.state,
             "district": self.district,
+            "police_station": self.police_station,
             "routing_confidence": self.routing_confidence,
+            "routing_status": self.routing_status,
             "routing_reason": self.routing_reason,
             "identifiers": self.identifiers,
             "accounts": self.accounts,
+            "weights": self.weights,
         }
 
 
@@ -61,6 +67,10 @@ class SubjectDossier:
     links: list[LinkView]
     tips: list[TipFacts]
     matches: dict[str, list[MatchView]] = field(default_factory=dict)
+    # Every place routing evidence points to, the decision's first (routing.Candidate.as_dict),
+    # and what routing read but did not use.
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    routing_notes: list[str] = field(default_factory=list)
 
 
 def subject_briefs(
@@ -105,6 +115,8 @@ def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
         links=links_of(session, account_ids),
         tips=tips,
         matches=matches_for(session, TIP_FILE_TARGET, files),
+        candidates=list(place.candidates) if place else [],
+        routing_notes=[str(note) for note in place.notes] if place else [],
     )
 
 
@@ -135,4 +147,11 @@ def _brief(
         routing_reason=place.reason if place else "not assessed: run `suraksha resolve`",
         identifiers=identifiers,
         accounts=len(account_ids),
+        police_station=place.police_station if place else None,
+        routing_status=place.status if place else "no evidence",
+        weights=(
+            f"{priority.weights_label} ({(priority.weights_digest or '')[:12]})"
+            if priority and priority.weights_label
+            else None
+        ),
     )

@@ -77,4 +77,9 @@ class SubjectJurisdiction(Base):
     confidence: Mapped[float] = mapped_column(default=0.0)
     reason: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[Any]] = mapped_column(default=list)
+    # `agreed`, `conflict` or `no evidence` (routing.RoutingStatus); every place any evidence
+    # points to, the decision's first (routing.Candidate.as_dict); what was read but not used.
+    status: Mapped[str] = mapped_column(String(16), default="no evidence")
+    candidates: Mapped[list[Any]] = mapped_column(default=list)
+    notes: Mapped[list[Any]] = mapped_column(default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

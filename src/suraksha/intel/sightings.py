@@ -308,8 +308,7 @@ def _ip_event(
     if not scope.public:
         notes.add(f"IP {scope.address} is {scope.why}: never geolocated", report)
         return []
-    # `possible_proxy` is asked of intake's IpEventView; until it is there this reads None.
-    if getattr(event, "possible_proxy", None):
+    if event.possible_proxy:
         notes.add(f"IP {scope.address}: the platform flags a possible proxy", report)
         return []
     if geoip is None:
