@@ -68,6 +68,19 @@ def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_p
     assert any(cell.startswith("'+91") for cell in cells)
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)
 
+    # Filters: a minimum priority and freshness deadlines closing soon.
+    floor = priorities[len(priorities) // 2]
+    high = [json.loads(line) for line in ok(suraksha(settings, "subjects", "--min-priority", str(floor), "--format", "jsonl")).splitlines()]  # fmt: skip
+    assert [row["subject_id"] for row in high] == [
+        row["subject_id"] for row in before if row["priority"] >= floor
+    ]
+    soon = [json.loads(line) for line in ok(suraksha(settings, "subjects", "--due-within", "400", "--format", "jsonl")).splitlines()]  # fmt: skip
+    assert soon and all(
+        any(f.get("deadline") and f["weight"] > 0 for f in row["factors"]) for row in soon
+    )
+    none_due = ok(suraksha(settings, "subjects", "--due-within", "0", "--format", "jsonl"))
+    assert len(none_due.splitlines()) < len(soon)
+
     top = before[0]["subject_id"]
     profile = ok(suraksha(settings, "subject", top))
     assert top in profile and "Priority factors" in profile

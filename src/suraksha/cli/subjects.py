@@ -6,6 +6,7 @@ import csv
 import getpass
 import io
 import json
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,16 @@ def subjects_command(
     district: str | None = typer.Option(
         None, "--district", help="Only subjects routed to this district."
     ),
+    min_priority: float | None = typer.Option(
+        None, "--min-priority", help="Only subjects with at least this priority score."
+    ),
+    due_within: int | None = typer.Option(
+        None,
+        "--due-within",
+        min=0,
+        help="Only subjects with a freshness deadline (preservation, logs, device wipe) "
+        "within this many days.",
+    ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many subjects."),
     output: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="Output format."),
 ) -> None:
@@ -173,9 +184,14 @@ def subjects_command(
     routing_reason, identifiers, accounts, weights).
 
     Example: `suraksha subjects --district ERNAKULAM --limit 20 --format jsonl`
+
+    Example: `suraksha subjects --min-priority 100 --due-within 30` (evidence about to be lost)
     """
+    due_by = date.today() + timedelta(days=due_within) if due_within is not None else None
     with reading(engine()) as session:
-        briefs = subject_briefs(session, district=district, limit=limit)
+        briefs = subject_briefs(
+            session, district=district, min_priority=min_priority, due_by=due_by, limit=limit
+        )
     if output is OutputFormat.JSONL:
         for brief in briefs:
             typer.echo(json.dumps(brief.as_dict(), ensure_ascii=False, sort_keys=True))

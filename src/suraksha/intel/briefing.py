@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -74,9 +75,17 @@ class SubjectDossier:
 
 
 def subject_briefs(
-    session: Session, *, district: str | None = None, limit: int | None = None
+    session: Session,
+    *,
+    district: str | None = None,
+    min_priority: float | None = None,
+    due_by: date | None = None,
+    limit: int | None = None,
 ) -> list[SubjectBrief]:
-    """Subjects ranked by priority (highest first, then id), optionally of one district."""
+    """Subjects ranked by priority (highest first, then id), optionally only those of one
+    district, of at least `min_priority`, or with a freshness deadline still open on or before
+    `due_by` (evidence about to be lost: a platform's preservation, operator or CERT-In logs, a
+    device-wipe horizon)."""
     priorities = {p.subject_id: p for p in session.scalars(select(SubjectPriority))}
     places = {j.subject_id: j for j in session.scalars(select(SubjectJurisdiction))}
     members = memberships(session)
@@ -89,6 +98,17 @@ def subject_briefs(
             sid
             for sid in order
             if sid in places and (places[sid].district or "").casefold() == wanted
+        ]
+    if min_priority is not None:
+        order = [
+            sid for sid in order if sid in priorities and priorities[sid].score >= min_priority
+        ]
+    if due_by is not None:
+        order = [
+            sid
+            for sid in order
+            if sid in priorities
+            and _due(priorities[sid].factors, priorities[sid].computed_at, due_by)
         ]
     if limit is not None:
         order = order[:limit]
@@ -118,6 +138,18 @@ def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
         candidates=list(place.candidates) if place else [],
         routing_notes=[str(note) for note in place.notes] if place else [],
     )
+
+
+def _due(factors: list[dict[str, Any]], computed_at: datetime, due_by: date) -> bool:
+    """Whether a freshness clock's deadline falls between the assessment and `due_by` (a clock
+    already expired when assessed has 0 points and is not "due": that evidence is gone)."""
+    for factor in factors:
+        deadline = factor.get("deadline")
+        if deadline and factor.get("weight", 0) > 0:
+            when = date.fromisoformat(str(deadline))
+            if computed_at.date() <= when <= due_by:
+                return True
+    return False
 
 
 def _brief(
