@@ -63,10 +63,17 @@ def resolve_command(
         help='TOML file of mobile carrier-grade NAT pools ([pools] operator = ["CIDR", ...]); '
         f"default: {CARRIER_POOLS_FILE} in the workspace, when present.",
     ),
+    probabilistic: bool = typer.Option(
+        True,
+        "--probabilistic/--no-probabilistic",
+        help="Also link on weak evidence (names, dates of birth, handles, places) scored by the "
+        "probabilistic model, after every deterministic rule; --no-probabilistic turns it off.",
+    ),
 ) -> None:
     """Link reported accounts into subjects on strong identifiers (e-mail, phone, platform user
     id, device id) and on IP captures that name one line at one second (a shared CGNAT or carrier
-    pool address only with the same source port), obeying analysts' judgements; then score each
+    pool address only with the same source port), then on weak evidence that a probabilistic
+    model scores high (unless --no-probabilistic), obeying analysts' judgements; then score each
     subject's priority and route it to a district. Every link, refusal, factor and routing decision
     keeps its evidence. Incremental: only accounts that new tips or judgements can affect are
     recomputed, with the same result as `--full`. See docs/identity.md.
@@ -76,8 +83,14 @@ def resolve_command(
     pools = _carrier_pools(carrier_pools)
     db = engine()
     with progress() as bar, transaction(db) as session:
-        step = bar.add_task("Linking accounts", total=3)
-        result = resolve(session, pools=pools, full=full, on_step=lambda _name: bar.advance(step))
+        step = bar.add_task("Linking accounts", total=4 if probabilistic else 3)
+        result = resolve(
+            session,
+            pools=pools,
+            full=full,
+            probabilistic=probabilistic,
+            on_step=lambda _name: bar.advance(step),
+        )
         task = bar.add_task("Assessing subjects", total=result.subjects)
         assessed = assess_configured(session, settings(), on_subject=lambda: bar.advance(task))
     console.print(
@@ -117,6 +130,11 @@ def _print_run(result: ResolveResult) -> None:
         console.print(
             f"[yellow]refused[/] {link.rule} {escape(link.value)} between {link.account_a} and "
             f"{link.account_b}: blocked by judgement {link.judgement}"
+        )
+    for left, right in result.weak_refused:
+        console.print(
+            f"[yellow]refused[/] probabilistic link between {left} and {right}: their strong "
+            "identifiers (e-mail, phone, device) say two people"
         )
     for same, different in result.conflicts:
         console.print(

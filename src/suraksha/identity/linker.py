@@ -17,9 +17,12 @@ forces a cut, the weakest link on the path is the one refused):
     same_phone             E.164 number (shared by households, recycled by operators)
     same_ip_port_event     shared address (CGNAT, carrier pool, proxy) + same port + same second
     same_ip_event          public address (IPv6: /64) at the same second
+    probabilistic          weak evidence (names, birth dates, handles, places, lines) scored by
+                           the Splink model in `probabilistic`; refused between sets whose strong
+                           identifiers conflict; switchable (`resolve(probabilistic=False)`)
 
 Only accounts reported as the subject of a tip are linked, never an intended recipient or victim.
-Weaker evidence (names, handles) never links on its own here. Every link stores its rule, the value
+Weak evidence links only through the probabilistic layer, never one popular value alone. Every link stores its rule, the value
 and the identifiers (raw text, report, locator) behind it; a refused link is stored with the
 judgement that refused it.
 
@@ -58,11 +61,22 @@ from suraksha.identity.ips import (
 )
 from suraksha.identity.judgements import Decision, JudgementView, all_judgements
 from suraksha.identity.models import AccountLink, IdentityRun, Subject, SubjectMember
+from suraksha.identity.probabilistic import (
+    DEFAULT_THRESHOLD,
+    RULE_PROBABILISTIC,
+    WeakPair,
+    WeakRecord,
+    strong_conflict,
+    weak_pairs,
+    weak_record,
+)
 from suraksha.identity.subjects import stable_ids, store_components, totals
 from suraksha.intake.accounts import (
+    AccountView,
     IdentifierFact,
     IpEventFact,
     account_ids,
+    account_views,
     identifier_facts,
     ip_event_facts,
 )
@@ -81,7 +95,7 @@ DEFAULT_MAX_ACCOUNTS = 50
 # corpus serves at most 6 accounts; a mobile pool address serves dozens.
 DEFAULT_MAX_LINE_ACCOUNTS = 20
 # Bump when a rule changes meaning: the next `resolve` is then a full one.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 RULE_JUDGED_SAME = "judged_same"
 RULE_ORDER = (
@@ -92,8 +106,11 @@ RULE_ORDER = (
     "same_phone",
     RULE_SHARED,
     RULE_PUBLIC,
+    RULE_PROBABILISTIC,
 )
+WEAK_KIND = "weak"
 IP_KIND = "ip_event"
+NAME_EVIDENCE = ("name", "display_name")
 _BATCH = 500
 
 
@@ -105,6 +122,8 @@ class LinkParameters:
     max_line_accounts: int = DEFAULT_MAX_LINE_ACCOUNTS
     tolerance: timedelta = DEFAULT_TOLERANCE
     pools: CarrierPools = NO_POOLS
+    probabilistic: bool = True
+    threshold: float = DEFAULT_THRESHOLD
 
     def record(self) -> dict[str, Any]:
         """The parameters as stored with the run (the pools as a digest of their ranges)."""
@@ -114,6 +133,8 @@ class LinkParameters:
             "max_line_accounts": self.max_line_accounts,
             "tolerance_seconds": self.tolerance.total_seconds(),
             "carrier_pools": self.pools.digest,
+            "probabilistic": self.probabilistic,
+            "threshold": self.threshold,
         }
 
 
@@ -146,6 +167,8 @@ class ResolveResult:
     blocked: list[BlockedLink] = field(default_factory=list)
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # same judgement, blocking one
     judgements: int = 0  # current same/different judgements among the recomputed accounts
+    weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
+    weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     run_id: int = 0
 
 
@@ -158,6 +181,7 @@ class _Template:
     value: str
     identifiers: dict[str, list[dict[str, Any]]]  # account → its identifiers behind the link
     extra: dict[str, Any]
+    score: float = 1.0
 
     def make(self, a: str, b: str) -> AccountLink:
         evidence = {
@@ -170,7 +194,7 @@ class _Template:
             rule=self.rule,
             kind=self.kind,
             value=self.value,
-            score=1.0,
+            score=self.score,
             evidence=evidence,
         )
 
@@ -192,9 +216,20 @@ class _Components:
     that would bring both sides of one judgement into a set is refused.
     """
 
-    def __init__(self, items: Iterable[str]) -> None:
+    def __init__(
+        self, items: Iterable[str], strong: dict[str, frozenset[tuple[str, str]]] | None = None
+    ) -> None:
         self._parent = {item: item for item in items}
         self._tags: dict[str, set[tuple[int, int]]] = {}
+        # Strong identifiers held by each set, for the probabilistic layer's conflict guard.
+        self._strong: dict[str, set[tuple[str, str]]] = {
+            item: set(values) for item, values in (strong or {}).items() if item in self._parent
+        }
+
+    def conflict(self, left: str, right: str) -> bool:
+        """True when the two sets hold strong identifiers that say they are two people."""
+        a, b = self.find(left), self.find(right)
+        return a != b and strong_conflict(self._strong.get(a, ()), self._strong.get(b, ()))
 
     def __contains__(self, item: str) -> bool:
         return item in self._parent
@@ -230,6 +265,9 @@ class _Components:
         moved = self._tags.pop(high, None)
         if moved:
             self._tags.setdefault(low, set()).update(moved)
+        values = self._strong.pop(high, None)
+        if values:
+            self._strong.setdefault(low, set()).update(values)
         return True
 
     def groups(self) -> dict[str, list[str]]:
@@ -247,15 +285,21 @@ def resolve(
     tolerance: timedelta = DEFAULT_TOLERANCE,
     pools: CarrierPools = NO_POOLS,
     full: bool = False,
+    probabilistic: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
     on_step: Callable[[str], None] | None = None,
 ) -> ResolveResult:
     """Link reported accounts into subjects and store subjects, members, links and the run.
 
     Incremental unless `full`, there is no earlier run, the parameters changed, or accounts
     vanished since (a tip's new version re-creates its accounts); `ResolveResult.full_reason` says
-    which. Either way the subjects are the ones a full run would give.
+    which. Either way the subjects are the ones a full run would give. With `probabilistic` (the
+    default) weak evidence scored by `probabilistic.weak_pairs` links after every deterministic
+    rule; the model scores every account on every run, incremental or not.
     """
-    params = LinkParameters(max_accounts, max_line_accounts, tolerance, pools)
+    params = LinkParameters(
+        max_accounts, max_line_accounts, tolerance, pools, probabilistic, threshold
+    )
     started = utcnow()
     result = ResolveResult()
     accounts = account_ids(session)
@@ -269,11 +313,23 @@ def resolve(
     judgements = all_judgements(session)
     event_facts = {fact.event_id: fact for fact in ip_event_facts(session)}
     ip = _link_ip_events(event_facts.values(), params)
+    records: dict[str, WeakRecord] = {}
+    views: dict[str, AccountView] = {}
+    pairs: list[WeakPair] = []
+    if probabilistic:
+        views = {view.account_id: view for view in account_views(session, accounts)}
+        records = {account: weak_record(view) for account, view in views.items()}
+        pairs = weak_pairs(list(records.values()), threshold=threshold)
+        result.weak_pairs = len(pairs)
+        if on_step:
+            on_step("weak evidence scored")
 
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     if result.full_reason is None:
         result.mode = "incremental"
-        scope, holders = _closure(session, accounts, previous, judgements, ip, event_facts, params)
+        scope, holders = _closure(
+            session, accounts, previous, judgements, ip, event_facts, params, pairs
+        )
     else:
         scope = set(accounts)
         holders = defaultdict(list)
@@ -288,10 +344,12 @@ def resolve(
         *_judged_links(current, scope),
         *_strong_links(holders, params, result),
         *_ip_links(ip, scope, event_facts),
+        *_weak_links(pairs, scope, views),
     ]
     result.too_common.extend(ip_crowded(ip))
     result.busy_lines = ip.busy_lines
-    groups, links = _components(sorted(scope), proposals, current, result)
+    strong = {account: record.strong for account, record in records.items()}
+    groups, links = _components(sorted(scope), proposals, current, result, strong)
     result.judgements = sum(1 for j in current if j.decision is not Decision.UNSURE)
     if on_step:
         on_step("accounts linked")
@@ -385,6 +443,7 @@ def _closure(
     ip: EventLinking,
     event_facts: dict[int, IpEventFact],
     params: LinkParameters,
+    pairs: list[WeakPair],
 ) -> tuple[set[str], dict[tuple[str, str], list[IdentifierFact]]]:
     """The accounts an incremental run must recompute, and the holders of every value they hold.
 
@@ -392,7 +451,9 @@ def _closure(
     then adds until nothing changes: the holders of each value they hold (when the value can link,
     or could at the last run), the accounts of each IP cluster they are in, every account of an
     address that just became too busy to link on time alone, the other members of their earlier
-    subjects, and the accounts of their judgements.
+    subjects, the accounts of their judgements and their probabilistic partners. Weak pairs are
+    scored over all accounts on every run, so a pair that now joins two earlier subjects, and a
+    stored probabilistic link the model no longer proposes, start the closure too.
     """
     known = set(accounts)
     last = session.scalars(select(IdentityRun).order_by(IdentityRun.id.desc()).limit(1)).first()
@@ -402,6 +463,23 @@ def _closure(
     for judgement in judgements:
         if (judgement.account_a, judgement.account_b) in fresh_pairs:
             seeds |= judgement.accounts & known
+    partners: dict[str, set[str]] = defaultdict(set)
+    proposed: set[tuple[str, str]] = set()
+    for pair in pairs:
+        partners[pair.account_a].add(pair.account_b)
+        partners[pair.account_b].add(pair.account_a)
+        proposed.add((pair.account_a, pair.account_b))
+        subject = previous.get(pair.account_a)
+        if subject is None or subject != previous.get(pair.account_b):
+            seeds |= {pair.account_a, pair.account_b} & known
+    stored = session.execute(
+        select(AccountLink.account_a, AccountLink.account_b).where(
+            AccountLink.rule == RULE_PROBABILISTIC
+        )
+    )
+    for left, right in stored:
+        if tuple(sorted((left, right))) not in proposed:
+            seeds |= {left, right} & known
 
     members: dict[str, list[str]] = defaultdict(list)
     for account, subject in previous.items():
@@ -473,6 +551,7 @@ def _closure(
                 found |= line_accounts[line]
             for judgement in judged.get(account, ()):
                 found |= judgement.accounts
+            found |= partners.get(account, set())
         frontier = (found & known) - scope
     for key in holders:
         holders[key].sort(key=lambda fact: (fact.account_id, fact.identifier_id))
@@ -587,11 +666,65 @@ def _ip_links(
     return list(proposals.values())
 
 
+def _weak_links(
+    pairs: list[WeakPair], scope: set[str], views: dict[str, AccountView]
+) -> list[_Proposal]:
+    """One proposal per probabilistic pair in scope, heaviest first, with its evidence."""
+    kinds = {"name_key": NAME_EVIDENCE, "dob": ("date_of_birth",), "handle": ("screen_name",),
+             "handle_stem": ("screen_name",)}  # fmt: skip
+    wanted = {kind for feature in kinds.values() for kind in feature}
+    proposals: list[_Proposal] = []
+    for pair in pairs:
+        if pair.account_a not in scope:
+            continue
+        identifiers: dict[str, list[dict[str, Any]]] = {}
+        for account in (pair.account_a, pair.account_b):
+            view = views[account]
+            shown = {kind for feature in pair.agreeing for kind in kinds.get(feature, ())}
+            identifiers[account] = [
+                {"account_id": account, "report_id": view.report_id, "kind": kind, "raw": raw}
+                for kind, raw, value in view.identifiers
+                if kind in shown & wanted and value
+            ]
+            if {"pincode", "city"} & pair.agreeing.keys():
+                identifiers[account] += [
+                    {
+                        "account_id": account,
+                        "report_id": view.report_id,
+                        "kind": "address",
+                        "raw": ", ".join(part for part in (a.city, a.postal_code) if part),
+                        "path": a.path,
+                    }
+                    for a in view.addresses
+                ]
+        template = _Template(
+            rule=RULE_PROBABILISTIC,
+            kind=WEAK_KIND,
+            value=" + ".join(f"{feature}={value}" for feature, value in pair.agreeing.items()),
+            identifiers=identifiers,
+            extra={
+                "match_weight": round(pair.match_weight, 3),
+                "match_probability": pair.match_probability,
+                "agreeing": dict(pair.agreeing),
+            },
+            score=pair.match_weight,
+        )
+        order = (
+            _rank(RULE_PROBABILISTIC),
+            f"{10_000 - pair.match_weight:012.4f}",
+            pair.account_a,
+            pair.account_b,
+        )
+        proposals.append(_Proposal(order, (pair.account_a, pair.account_b), template))
+    return proposals
+
+
 def _components(
     accounts: list[str],
     proposals: list[_Proposal],
     judgements: list[JudgementView],
     result: ResolveResult,
+    strong: dict[str, frozenset[tuple[str, str]]] | None = None,
 ) -> tuple[dict[str, list[str]], list[AccountLink]]:
     """Apply proposals in their fixed order, refusing unions a `different` judgement forbids.
 
@@ -601,7 +734,7 @@ def _components(
     before it that it may join, so a refusal never separates the other holders of a value. A
     refused link is kept with the (smallest) judgement that refused it.
     """
-    components = _Components(accounts)
+    components = _Components(accounts, strong)
     for judgement in judgements:
         if judgement.decision is Decision.DIFFERENT:
             for side, members in enumerate((judgement.accounts_a, judgement.accounts_b)):
@@ -611,6 +744,10 @@ def _components(
     links: list[AccountLink] = []
     for proposal in sorted(proposals, key=lambda p: p.order):
         template = proposal.template
+        if template.rule == RULE_PROBABILISTIC and components.conflict(*proposal.members):
+            # Weak evidence never joins two sets whose strong identifiers say two people.
+            result.weak_refused.append((proposal.members[0], proposal.members[1]))
+            continue
         placed = [proposal.members[0]]
         for member in proposal.members[1:]:
             # Join the earliest holder that may be joined: when a judgement forbids the first,
