@@ -190,6 +190,7 @@ _FRAMES = st.builds(
 def test_the_text_form_round_trips(frames: list[FrameHash]) -> None:
     lines = [frame.as_line() for frame in frames]
     assert parse_lines(["# a comment", "", *lines]) == frames
+    assert [FrameHash.from_json(frame.as_json()) for frame in frames] == frames
 
 
 @given(st.text(max_size=200))

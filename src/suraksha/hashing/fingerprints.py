@@ -55,15 +55,7 @@ class Fingerprint:
             data["vpdq"] = {
                 "preprocessing": VIDEO_PREPROCESSING_VERSION,
                 "duration": self.video.duration,
-                "frames": [
-                    {
-                        "frame": f.frame,
-                        "seconds": f.seconds,
-                        "pdq": f.pdq.hex,
-                        "quality": f.pdq.quality,
-                    }
-                    for f in self.video.frames
-                ],
+                "frames": [frame.as_json() for frame in self.video.frames],
             }
         if self.refused:
             data["refused"] = self.refused

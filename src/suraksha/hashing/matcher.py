@@ -27,7 +27,7 @@ from suraksha.hashing.categories import Severity, describe, severity
 from suraksha.hashing.models import BankEntry, BankVersion, HashBank, HashMatch
 from suraksha.hashing.pdq import MIN_QUALITY
 from suraksha.hashing.pdq_index import PdqIndex, codes_of
-from suraksha.hashing.video import QUERY_MATCH_PERCENT
+from suraksha.hashing.video import same_material
 
 EXACT_ALGORITHMS = ("md5", "sha1", "sha256")
 PERCEPTUAL_ALGORITHMS = ("pdq", "vpdq")
@@ -99,16 +99,16 @@ class MatchView:
     def needs_confirmation(self) -> bool:
         """A match by likeness that a person should confirm before it is used: a PDQ match farther
         than `CONFIRM_ABOVE` bits, or a video whose best frame is, or of which too little matches
-        (under vPDQ's `QUERY_MATCH_PERCENT` of the video and of the banked video alike: a few
-        frames of a compilation, say)."""
+        (`video.same_material` fails: under 80 % of the video and of the banked video alike, a
+        few frames of a compilation, say)."""
         if self.algorithm == "pdq":
             return self.distance > CONFIRM_ABOVE
         if self.algorithm == "vpdq":
-            share = max(
+            shares = (
                 float(self.detail.get("video_percent", 0.0)),
                 float(self.detail.get("bank_percent", 0.0)),
             )
-            return self.distance > CONFIRM_ABOVE or share < QUERY_MATCH_PERCENT
+            return self.distance > CONFIRM_ABOVE or not same_material(*shares)
         return False
 
 
@@ -209,6 +209,7 @@ def _match_frames(session: Session, targets: Sequence[HashTarget]) -> list[Match
         item = f"video:{video}" if isinstance(video, str) else f"entry:{entry.id}"
         hits[(position, bank.id, item)].append((seconds, entry, distance))
     frames_of = [len(target.frames) for target in targets]
+    banked_frames: dict[tuple[int, str], int] = {}  # a banked video's usable frames, read once
     found: list[MatchView] = []
     for (position, bank_id, item), frames in sorted(hits.items(), key=lambda kv: kv[0]):
         target, bank = targets[position], banks[bank_id]
@@ -223,7 +224,9 @@ def _match_frames(session: Session, targets: Sequence[HashTarget]) -> list[Match
         }
         if item.startswith("video:"):
             name = item.removeprefix("video:")
-            total = _banked_video_frames(session, bank_id, name)
+            if (bank_id, name) not in banked_frames:
+                banked_frames[(bank_id, name)] = _banked_video_frames(session, bank_id, name)
+            total = banked_frames[(bank_id, name)]
             matched = len({entry.id for _, entry, _ in frames})
             detail |= {
                 "bank_video": name,

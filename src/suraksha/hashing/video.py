@@ -88,6 +88,41 @@ class FrameHash:
         """vPDQ's text form: `frame,hash,quality,seconds`."""
         return f"{self.frame},{self.pdq.hex},{self.pdq.quality},{self.seconds:.3f}"
 
+    def as_json(self) -> dict[str, Any]:
+        """The JSON form stored with a scanned video and written by `scan --json` and
+        `hashes compute --format jsonl`: `frame`, `seconds`, `pdq`, `quality`."""
+        return {
+            "frame": self.frame,
+            "seconds": self.seconds,
+            "pdq": self.pdq.hex,
+            "quality": self.pdq.quality,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FrameHash:
+        """The frame hash `as_json` gave."""
+        return cls(
+            int(data["frame"]), float(data["seconds"]), PdqHash(data["pdq"], int(data["quality"]))
+        )
+
+
+def usable_frames(frames: Iterable[FrameHash]) -> list[FrameHash]:
+    """Frames worth matching on: quality at least `MIN_QUALITY`, each distinct hash once (vPDQ's
+    dedupe: a still shot of a minute would otherwise count sixty times)."""
+    seen: set[str] = set()
+    kept = []
+    for frame in frames:
+        if frame.pdq.quality >= MIN_QUALITY and frame.pdq.hex not in seen:
+            seen.add(frame.pdq.hex)
+            kept.append(frame)
+    return kept
+
+
+def same_material(first_percent: float, second_percent: float) -> bool:
+    """vPDQ's rule: enough of either video is found in the other (a clip of a known video, or a
+    compilation containing one)."""
+    return max(first_percent, second_percent) >= QUERY_MATCH_PERCENT
+
 
 @dataclass(frozen=True, slots=True)
 class VideoHash:
@@ -104,15 +139,8 @@ class VideoHash:
     truncated: bool = False
 
     def usable(self) -> list[FrameHash]:
-        """Frames worth matching on: quality at least `MIN_QUALITY`, each distinct hash once
-        (vPDQ's dedupe: a still shot of a minute would otherwise count sixty times)."""
-        seen: set[str] = set()
-        kept = []
-        for frame in self.frames:
-            if frame.pdq.quality >= MIN_QUALITY and frame.pdq.hex not in seen:
-                seen.add(frame.pdq.hex)
-                kept.append(frame)
-        return kept
+        """The frames worth matching on (`usable_frames`)."""
+        return usable_frames(self.frames)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +154,8 @@ class Comparison:
 
     @property
     def is_match(self) -> bool:
-        """vPDQ's rule: enough of either video is found in the other (a clip of a known video,
-        or a compilation containing one)."""
-        return max(self.query_percent, self.target_percent) >= QUERY_MATCH_PERCENT
+        """vPDQ's rule (`same_material`) on the two shares."""
+        return same_material(self.query_percent, self.target_percent)
 
 
 def video_hash(path: Path, mime: str) -> VideoHash | None:

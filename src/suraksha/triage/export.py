@@ -82,11 +82,7 @@ def file_document(
     if row.exif:
         document["exif"] = row.exif
     if row.video:
-        frames = [
-            {"frame": frame, "seconds": seconds, "pdq": pdq, "quality": quality}
-            for frame, seconds, pdq, quality in row.video.get("frames", [])
-        ]
-        document["vpdq"] = {**row.video, "frames": frames}
+        document["vpdq"] = row.video  # stored in the JSON form (scanner.video_facts)
     if row.error:
         document["error"] = row.error
     return document

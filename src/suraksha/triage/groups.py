@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from suraksha.hashing.pdq import MATCH_THRESHOLD, MIN_QUALITY
 from suraksha.hashing.pdq_index import PdqIndex, Strategy, codes_of
+from suraksha.hashing.video import FrameHash, usable_frames
 from suraksha.triage.classes import FileClass
 from suraksha.triage.models import ScannedFile
 
@@ -133,9 +134,9 @@ def media_files(session: Session, scan_id: int) -> list[MediaFile]:
 
 
 def _usable_frames(video: dict[str, Any] | None) -> tuple[str, ...]:
-    """The distinct frame hashes of quality at least `MIN_QUALITY` of a stored video's vPDQ."""
-    frames = (video or {}).get("frames", [])
-    return tuple(dict.fromkeys(pdq for _, _, pdq, quality in frames if quality >= MIN_QUALITY))
+    """The hashes of a stored video's usable frames (`hashing.video.usable_frames`)."""
+    frames = (FrameHash.from_json(frame) for frame in (video or {}).get("frames", []))
+    return tuple(frame.pdq.hex for frame in usable_frames(frames))
 
 
 def groups_of(

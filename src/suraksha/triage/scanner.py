@@ -382,8 +382,8 @@ def _target(identity: str, digests: FileDigests, examination: Examination) -> Ha
 def video_facts(video: VideoHash | None) -> dict[str, Any]:
     """A video's vPDQ and stream facts as stored (`ScannedFile.video`); {} for no video hash.
 
-    `frames` holds every hashed frame as [frame, seconds, pdq, quality], low quality included:
-    what was hashed is recorded, what is matched on is chosen at match time."""
+    `frames` holds every hashed frame in `FrameHash.as_json` form, low quality included: what
+    was hashed is recorded, what is matched on is chosen at match time."""
     if video is None:
         return {}
     return {
@@ -393,7 +393,7 @@ def video_facts(video: VideoHash | None) -> dict[str, Any]:
         "height": video.height,
         "codec": video.codec,
         "truncated": video.truncated,
-        "frames": [[f.frame, f.seconds, f.pdq.hex, f.pdq.quality] for f in video.frames],
+        "frames": [frame.as_json() for frame in video.frames],
     }
 
 
