@@ -20,10 +20,12 @@ from sqlalchemy import Engine, select
 
 from suraksha.hashing.digests import FileDigests, digest_file
 from suraksha.hashing.pdq import MIN_QUALITY, dihedral_hashes, hamming, load_canonical, pdq_of_file
+from suraksha.hashing.video import usable_frames, video_hash
 from suraksha.identity.linker import resolve
 from suraksha.intake import tips
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.storage.session import reading, transaction
+from suraksha.synthetic.videos import write_video
 from suraksha.triage import correlation
 from suraksha.triage.correlation import (
     Report,
@@ -357,3 +359,38 @@ def test_a_scan_links_a_rotated_copy_through_its_stored_variants(
     with reading(db) as session:
         [seen] = seen_on_devices(session, [("pdq", rotated.hex)])  # and the way back
     assert (seen.path, seen.pdq_distance) == ("original.jpg", report.pdq_distance)
+
+
+def test_a_still_of_a_scanned_video_reported_in_a_tip_links_both_ways(
+    db: Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "device" / "Movies").mkdir(parents=True)
+    video = write_video(tmp_path / "device" / "Movies" / "clip.mp4", seed=21, seconds=4).path
+    hashed = video_hash(video, "video/mp4")
+    assert hashed is not None
+    frames = usable_frames(hashed.frames)
+    still = frames[len(frames) // 2].pdq.hex  # the platform reported one frame as a picture
+    ingest_pdq_tip(
+        db,
+        tmp_path / "tips",
+        {
+            "still": pdq_file_xml("still01", flipped(still, 6), classification="A2"),
+            "other": pdq_file_xml("other01", flipped(still, 120)),
+        },
+    )
+
+    result = scan_device(db, tmp_path / "device", tmp_path)
+
+    [report] = by_path(db, result.scan_id)["Movies/clip.mp4"]
+    assert (report.report_id, report.matched_on, report.classification) == (
+        XML_REPORT_NUMBER,
+        ("pdq",),
+        "A2",
+    )
+    assert report.pdq_distance is not None and report.pdq_distance <= 6
+    with reading(db) as session:
+        [seen] = seen_on_devices(session, [("pdq", flipped(still, 6))])
+    assert (seen.path, seen.pdq_distance) == ("Movies/clip.mp4", report.pdq_distance)
+    assert documents(db, result.scan_id)["Movies/clip.mp4"]["reported_in"][0]["report_id"] == (
+        XML_REPORT_NUMBER
+    )

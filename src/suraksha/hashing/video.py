@@ -26,7 +26,7 @@ files or the network), with only the `file` protocol allowed; frames larger than
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -116,6 +116,13 @@ def usable_frames(frames: Iterable[FrameHash]) -> list[FrameHash]:
             seen.add(frame.pdq.hex)
             kept.append(frame)
     return kept
+
+
+def usable_stored_hashes(video: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The PDQ hex of the usable frames of a video stored in `FrameHash.as_json` form under
+    `"frames"` (a scanned file's `video` column); none for anything else."""
+    frames = (FrameHash.from_json(frame) for frame in (video or {}).get("frames", []))
+    return tuple(frame.pdq.hex for frame in usable_frames(frames))
 
 
 def same_material(first_percent: float, second_percent: float) -> bool:

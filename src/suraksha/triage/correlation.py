@@ -2,6 +2,7 @@
 
     scanned file ── MD5 / SHA-1 / SHA-256 (equal) ──► tip files (intake) ──► reports ──► subjects (identity)
     scanned picture ── PDQ within 31 bits ──────────► tip files' PDQ ───────┘
+    scanned video ──── any usable frame's PDQ ───────► tip files' PDQ ───────┘
     scanned device ── --device-id (IMEI…), EXIF body serials ──► device ids in tips ──► subjects
 
 Nothing is stored: links are found by query when they are read, in both directions, so a tip
@@ -37,6 +38,11 @@ found for the whole scan at once (`scan_near_reported_in`), and readers that go 
 files in batches pass them to `reported_in`. The way back (`seen_on_devices` with a PDQ) reads
 every scanned picture's PDQ once the same way, the tip's few hashes querying chunks of them.
 
+Videos: a platform often reports a still of a video rather than the video. A scanned video's
+usable frames (vPDQ's, `hashing.video.usable_frames`) are compared like pictures, both ways: the
+video is "also reported in" a tip whose picture is within `PDQ_RADIUS` bits of any of its
+frames, at the closest distance, and `seen_on_devices` finds the video from the tip's PDQ.
+
 Rotations and flips: a scanned picture's PDQ of its 7 rotations and flips (stored with it,
 `ScannedFile.pdq_variants`) is compared too, both ways, so a turned or mirrored copy of a tip's
 picture is linked, at the closest distance. Limits: PDQ does not survive crops, borders or
@@ -59,6 +65,7 @@ from sqlalchemy.orm import Session
 from suraksha.hashing.matcher import CONFIRM_ABOVE, FLAT_BELOW
 from suraksha.hashing.pdq import MATCH_THRESHOLD, MIN_QUALITY
 from suraksha.hashing.pdq_index import BITS, PdqIndex, Strategy, codes_of
+from suraksha.hashing.video import usable_stored_hashes
 from suraksha.identity.devices import clean_device_id
 from suraksha.identity.subjects import subjects_of_accounts
 from suraksha.intake.tips import (
@@ -504,27 +511,42 @@ def _seen_near(session: Session, values: Sequence[str], radius: int) -> list[See
 def _scanned_pdqs(
     session: Session, scan_id: int | None = None, *, variants: bool = False
 ) -> Iterator[list[tuple[str, str]]]:
-    """Scanned pictures with a PDQ of quality at least `MIN_QUALITY`, of one scan or of all, as
-    pages of (file id, PDQ) in id order (keyset pagination on the primary key); with `variants`,
-    each picture's rotations and flips follow its own hash as more pairs of the same id."""
+    """Scanned pictures with a PDQ of quality at least `MIN_QUALITY`, and scanned videos with
+    their usable frames (`hashing.video.usable_frames`: a still of a video may be what a tip
+    reported), of one scan or of all, as pages of (file id, PDQ) in id order (keyset pagination
+    on the primary key). A video gives one pair per usable frame; with `variants`, each picture's
+    rotations and flips follow its own hash as more pairs of the same id."""
     after = ""
     while True:
-        query = select(ScannedFile.id, ScannedFile.pdq, ScannedFile.pdq_variants).where(
+        query = select(
+            ScannedFile.id, ScannedFile.pdq, ScannedFile.pdq_variants, ScannedFile.video
+        ).where(
             ScannedFile.id > after,
-            ScannedFile.pdq.is_not(None),
-            ScannedFile.quality >= MIN_QUALITY,
+            (ScannedFile.pdq.is_not(None) & (ScannedFile.quality >= MIN_QUALITY))
+            | (ScannedFile.media == "video"),
         )
         if scan_id is not None:
             query = query.where(ScannedFile.scan_id == scan_id)
+        rows = list(session.execute(query.order_by(ScannedFile.id).limit(_PAGE)))
+        if not rows:
+            return
         page = [
             (str(file_id), str(value))
-            for file_id, pdq, turned in session.execute(query.order_by(ScannedFile.id).limit(_PAGE))
-            for value in ([pdq, *(turned or [])] if variants else [pdq])
+            for file_id, pdq, turned, video in rows
+            for value in _hashes_of(pdq, turned if variants else None, video)
         ]
-        if not page:
-            return
-        yield page
-        after = page[-1][0]
+        if page:
+            yield page
+        after = str(rows[-1][0])
+
+
+def _hashes_of(
+    pdq: str | None, turned: Sequence[str] | None, video: Mapping[str, Any] | None
+) -> list[str]:
+    """A scanned file's hashes to compare: a picture's PDQ (and its turns), a video's frames."""
+    if video:
+        return list(usable_stored_hashes(video))
+    return [pdq, *(turned or [])] if pdq else []
 
 
 def _usable(values: Sequence[str]) -> tuple[list[int], _Codes]:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from suraksha.hashing.pdq import MATCH_THRESHOLD, MIN_QUALITY
 from suraksha.hashing.pdq_index import PdqIndex, Strategy, codes_of
-from suraksha.hashing.video import FrameHash, usable_frames
+from suraksha.hashing.video import usable_stored_hashes
 from suraksha.triage.classes import FileClass
 from suraksha.triage.models import ScannedFile
 
@@ -127,16 +127,17 @@ def media_files(session: Session, scan_id: int) -> list[MediaFile]:
     )
     return [
         MediaFile(
-            id_, path, file_class, media, pdq, quality, dict(exif or {}), _usable_frames(video)
+            id_,
+            path,
+            file_class,
+            media,
+            pdq,
+            quality,
+            dict(exif or {}),
+            usable_stored_hashes(video),
         )
         for id_, path, file_class, media, pdq, quality, exif, video in rows
     ]
-
-
-def _usable_frames(video: dict[str, Any] | None) -> tuple[str, ...]:
-    """The hashes of a stored video's usable frames (`hashing.video.usable_frames`)."""
-    frames = (FrameHash.from_json(frame) for frame in (video or {}).get("frames", []))
-    return tuple(frame.pdq.hex for frame in usable_frames(frames))
 
 
 def groups_of(
