@@ -21,9 +21,10 @@ from suraksha.errors import UserInputError
 from suraksha.hashing.banks import BankKind, import_list
 from suraksha.hashing.digests import digest_file
 from suraksha.hashing.pdq import PREPROCESSING_VERSION, pdq_of_file
+from suraksha.security import audit
 from suraksha.storage.session import reading, transaction
 from suraksha.synthetic.images import scene
-from suraksha.triage.audit import preview_events
+from suraksha.triage.audit import PREVIEW_ACTION, files_digest, preview_events
 from suraksha.triage.models import Scan, ScannedFile
 from suraksha.triage.report import add_previews, build_report, write_report
 from suraksha.triage.scanner import ScanRequest, scan
@@ -211,6 +212,22 @@ def test_preview_holds_only_blurred_greyscale_thumbnails_and_is_audited(
         ]
     reason = "confirm the near match for charge sheet"
     assert events == [(note.event_id, "si.sharma", reason, 3, expected)]
+    # The same preview in the hash-chained audit log, committing to exactly those files.
+    with transaction(db) as session:
+        [logged] = audit.events(session, action=PREVIEW_ACTION)
+        assert audit.verify(session).intact
+    assert (logged.actor, logged.object_kind, logged.object_id) == (
+        "si.sharma",
+        "scan",
+        str(found.scan_id),
+    )
+    assert logged.detail == {
+        "preview_event": note.event_id,
+        "previews": 3,
+        "files_sha256": files_digest(expected),
+        "reason": reason,
+    }
+    assert files_digest(expected) != files_digest(expected[:2])
 
 
 def test_files_of_an_archive_are_never_previewed(db: Engine, tmp_path: Path) -> None:

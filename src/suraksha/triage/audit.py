@@ -6,13 +6,18 @@ whose thumbnails were embedded, the person (the `--user` given, or the operating
 the purpose they stated, and the instant. The event is committed before the report is written, so
 a preview that exists was always recorded; a recording that fails leaves no preview behind.
 
-Kept in the triage domain (table `triage_preview_events`) until the security domain's hash-chained
-audit log exists; then these events move there.
+Each preview is also an event of the hash-chained audit log (`security.audit`, action
+`media.preview` on the scan) in the same transaction, so an auditor sees it beside every other
+read and `suraksha audit verify` covers it. The log holds what happened (the preview event's id,
+how many thumbnails, the purpose, and the SHA-256 of the sorted file ids, which commits the chain
+to exactly which files were shown); the file ids themselves stay here, in the triage domain's
+table (`triage_preview_events`), as the audit log keeps data out of its events.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -21,8 +26,11 @@ from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from suraksha.errors import UserInputError
+from suraksha.security import audit
 from suraksha.storage.base import Base, utcnow
 
+PREVIEW_ACTION: Final = "media.preview"
+"""The audit log's action for a preview (object: the scan)."""
 MIN_REASON: Final = 10
 """A stated purpose shorter than this ("test", "x") says nothing an auditor could check."""
 
@@ -69,7 +77,8 @@ def check_purpose(user: str, reason: str) -> tuple[str, str]:
 def record_preview(
     session: Session, scan_id: int, file_ids: Sequence[str], *, user: str, reason: str
 ) -> PreviewEvent:
-    """Record that thumbnails of `file_ids` of scan `scan_id` were produced for `user`."""
+    """Record that thumbnails of `file_ids` of scan `scan_id` were produced for `user`, here and
+    in the audit log (see the module docstring); needs a writing session."""
     who, why = check_purpose(user, reason)
     event = PreviewEvent(
         scan_id=scan_id,
@@ -81,7 +90,26 @@ def record_preview(
     )
     session.add(event)
     session.flush()
+    audit.record(
+        session,
+        who,
+        PREVIEW_ACTION,
+        "scan",
+        scan_id,
+        {
+            "preview_event": event.id,
+            "previews": event.previews,
+            "files_sha256": files_digest(event.file_ids),
+            "reason": why,
+        },
+        at=event.at,
+    )
     return event
+
+
+def files_digest(file_ids: Sequence[str]) -> str:
+    """SHA-256 (hex) of the sorted file ids, one per line: what the audit event commits to."""
+    return hashlib.sha256("".join(f"{i}\n" for i in sorted(file_ids)).encode()).hexdigest()
 
 
 def preview_events(session: Session, scan_id: int) -> list[PreviewEvent]:
