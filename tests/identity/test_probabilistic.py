@@ -7,7 +7,14 @@ from pathlib import Path
 from suraksha.config import Settings
 from suraksha.identity.linker import resolve
 from suraksha.identity.names import clean_name, name_key
-from suraksha.identity.probabilistic import WeakRecord, strong_conflict, weak_pairs
+from suraksha.identity.probabilistic import (
+    WeakRecord,
+    strong_conflict,
+    weak_pairs,
+    weak_record,
+    weak_record_of,
+)
+from suraksha.intake.accounts import AccountView, AddressView, IpEventView
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.intel.briefing import subject_briefs
 from suraksha.storage.session import transaction
@@ -81,6 +88,53 @@ def test_placeholder_birth_dates_are_ignored() -> None:
         [record("a1", "Febin Joseph", "1995-01-01"), record("a2", "Febin Joseph", "1995-01-01")]
     )
     assert pairs == []
+
+
+def test_an_account_view_gives_its_weak_features() -> None:
+    def address(pincode: str | None, city: str | None) -> AddressView:
+        return AddressView("r1", "/report", None, city, None, pincode, "IN")
+
+    def capture(ip: str) -> IpEventView:
+        return IpEventView(ip, None, None, None, "login")
+
+    view = AccountView(
+        "acc1",
+        "r1",
+        "reported",
+        "instagram",
+        identifiers=[
+            ("name", "Rafi", "rafi"),  # one word: no name to link on
+            ("display_name", "Mohd Rafi", "mohd rafi"),
+            ("date_of_birth", "01/08/1994", "1994-08-01"),  # a signup-form default
+            ("date_of_birth", "21/08/1994", "1994-08-21"),
+            ("screen_name", "rafi_1994", "instagram:Rafi_1994"),
+            ("phone", "98470 12345", "+919847012345"),
+            ("email", "Rafi@Gmail.com", None),
+        ],
+        addresses=[address(None, "Kochi"), address("695610", "Trivandrum")],
+        ip_events=[
+            capture("49.36.1.2"),
+            capture("49.36.1.2"),
+            capture("2409:4073:1:2::5"),
+            capture("10.0.0.1"),  # private: never a line
+        ],
+    )
+    expected = WeakRecord(
+        account_id="acc1",
+        name_key="muhammad rafi",
+        dob="1994-08-21",
+        dob_year="1994",
+        handle="rafi_1994",
+        handle_stem=None,  # "rafi" once its digits go: under 5 letters
+        pincode="695610",
+        city="kochi",
+        line="49.36.1.2",
+        strong=frozenset({("phone", "+919847012345")}),
+    )
+    assert weak_record(view) == expected
+    assert weak_record_of("acc1", names=["mohd rafi"], dates_of_birth=["1994-08-21"]) == WeakRecord(
+        "acc1", "muhammad rafi", "1994-08-21", "1994", None, None, None, None, None
+    )
 
 
 def test_strong_identifiers_of_two_kinds_that_differ_are_a_conflict() -> None:

@@ -12,6 +12,10 @@ and a score that depends only on the two records compared keeps `resolve` reprod
 incremental run give what a full run gives. The values were set from the synthetic corpus
 (`bench/identity`) and are written here so that a reviewer can read them.
 
+The model works on any table of `WeakRecord`s: `weak_record` builds one from an account, and
+`weak_record_of` from cleaned values of any source, by the same rules (`bench/identity/febrl.py`
+scores the FEBRL person records this way, against a default Splink model).
+
 The linker applies these pairs after every deterministic rule, and refuses a union that would join
 two sets holding conflicting strong identifiers (see `linker.py`) or both sides of a `different`
 judgement.
@@ -44,6 +48,7 @@ DEFAULT_MAX_WEAK_ACCOUNTS = 8
 # Signup forms default birth dates to the first of a month; such a date says nothing.
 _PLACEHOLDER_DAY = "01"
 _PRIOR = 1e-4  # probability that two random accounts are one person (≈ 1 / persons)
+_U_SEED = 1  # random sampling of u (when asked for) is seeded: the same records, the same score
 
 # Handles are reported as "<service>:<handle>"; a trailing number is often added when the stem is
 # taken, so the stem without it is compared too.
@@ -86,44 +91,67 @@ def _first(values: Iterable[str | None]) -> str | None:
 
 def weak_record(view: AccountView) -> WeakRecord:
     """The weak features of one account view."""
-    names = [
-        name_key(value) for kind, _raw, value in view.identifiers if kind in NAME_KINDS and value
-    ]
-    dobs = [
-        value
-        for kind, _raw, value in view.identifiers
-        if kind == "date_of_birth" and value and value[8:10] != _PLACEHOLDER_DAY
-    ]
-    handles = [
-        fold(value.split(":", 1)[-1])
-        for kind, _raw, value in view.identifiers
-        if kind == "screen_name" and value
-    ]
-    handle = _first(handles)
-    stem = _TRAILING_DIGITS.sub("", handle) if handle else None
-    lines: Counter[str] = Counter()
+    lines: list[str] = []
     for event in view.ip_events:
         address = parse_address(event.address)
         if address is None or classify(address).value != "public":
             continue
-        lines[str(prefix64(address)) if address.version == 6 else str(address)] += 1
-    strong = frozenset(
-        (kind, value)
-        for kind, _raw, value in view.identifiers
-        if kind in STRONG_CONFLICT_KINDS and value
+        lines.append(str(prefix64(address)) if address.version == 6 else str(address))
+    return weak_record_of(
+        view.account_id,
+        names=(value for kind, _raw, value in view.identifiers if kind in NAME_KINDS and value),
+        dates_of_birth=(
+            value for kind, _raw, value in view.identifiers if kind == "date_of_birth" and value
+        ),
+        screen_names=(
+            value for kind, _raw, value in view.identifiers if kind == "screen_name" and value
+        ),
+        pincodes=(a.postal_code for a in view.addresses),
+        cities=(a.city for a in view.addresses if a.city),
+        lines=lines,
+        strong=(
+            (kind, value)
+            for kind, _raw, value in view.identifiers
+            if kind in STRONG_CONFLICT_KINDS and value
+        ),
     )
+
+
+def weak_record_of(
+    record_id: str,
+    *,
+    names: Iterable[str] = (),
+    dates_of_birth: Iterable[str] = (),
+    screen_names: Iterable[str] = (),
+    pincodes: Iterable[str | None] = (),
+    cities: Iterable[str] = (),
+    lines: Iterable[str] = (),
+    strong: Iterable[tuple[str, str]] = (),
+) -> WeakRecord:
+    """The weak features of any record, from cleaned values (one record may carry several).
+
+    `names` are cleaned names (`names.clean_name`), `dates_of_birth` ISO dates, `screen_names`
+    "<service>:<handle>" or bare handles, `lines` one entry per capture on a public line (the most
+    used line is kept). Tips go through `weak_record`; other sources (the FEBRL benchmark) call
+    this directly, so both are reduced to features by the same rules.
+    """
+    keys = [name_key(value) for value in names if value]
+    dobs = [value for value in dates_of_birth if value and value[8:10] != _PLACEHOLDER_DAY]
+    handle = _first(fold(value.split(":", 1)[-1]) for value in screen_names if value)
+    stem = _TRAILING_DIGITS.sub("", handle) if handle else None
+    used: Counter[str] = Counter(line for line in lines if line)
     dob = _first(dobs)
     return WeakRecord(
-        account_id=view.account_id,
-        name_key=_first(key for key in names if " " in key),  # one word is no name to link on
+        account_id=record_id,
+        name_key=_first(key for key in keys if " " in key),  # one word is no name to link on
         dob=dob,
         dob_year=dob[:4] if dob else None,
         handle=handle,
         handle_stem=stem if stem and len(stem) >= 5 else None,
-        pincode=_first(a.postal_code for a in view.addresses),
-        city=_first(fold(a.city) for a in view.addresses if a.city),
-        line=min(lines, key=lambda line: (-lines[line], line)) if lines else None,
-        strong=strong,
+        pincode=_first(pincodes),
+        city=_first(fold(city) for city in cities if city),
+        line=min(used, key=lambda line: (-used[line], line)) if used else None,
+        strong=frozenset(strong),
     )
 
 
@@ -137,7 +165,8 @@ FAMILIES = {
     "city": "place",
     "line": "line",
 }
-_BLOCKING = (
+# Pairs scored: those agreeing on every feature of one of these rules.
+BLOCKING: tuple[tuple[str, ...], ...] = (
     ("name_key", "dob_year"),
     ("handle",),
     ("handle_stem", "name_key"),
@@ -200,9 +229,9 @@ def _comparisons() -> list[Any]:
     ]
 
 
-def _candidates(records: Sequence[WeakRecord]) -> bool:
+def _candidates(records: Sequence[WeakRecord], blocking: Sequence[tuple[str, ...]]) -> bool:
     """True when some blocking rule pairs two records (Splink is not started for nothing)."""
-    for rule in _BLOCKING:
+    for rule in blocking:
         seen: set[tuple[str | None, ...]] = set()
         for record in records:
             key = tuple(getattr(record, column) for column in rule)
@@ -215,10 +244,23 @@ def _candidates(records: Sequence[WeakRecord]) -> bool:
 
 
 def score_pairs(
-    records: Sequence[WeakRecord], *, min_weight: float = 0.0
+    records: Sequence[WeakRecord],
+    *,
+    min_weight: float = 0.0,
+    u_sample_pairs: float | None = None,
+    blocking: Sequence[tuple[str, ...]] = BLOCKING,
 ) -> list[tuple[str, str, float, float]]:
-    """Splink's (account a, account b, match weight, probability) for every blocked pair."""
-    if len(records) < 2 or not _candidates(records):
+    """Splink's (account a, account b, match weight, probability) for every blocked pair.
+
+    With `u_sample_pairs`, the u probabilities are first re-estimated from that many random
+    pairs of these records (Splink's `estimate_u_using_random_sampling`, fixed seed) while the m
+    probabilities and the prior stay fixed: how often strangers agree depends on the population
+    (a name key is rarer among five thousand Australians than among a district's tips), how
+    often one person's records agree does not. Off by default (see the module docstring).
+    `blocking` replaces the rules choosing which pairs are scored (for experiments; the model
+    and the guards do not change).
+    """
+    if len(records) < 2 or not _candidates(records, blocking):
         return []
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -230,11 +272,13 @@ def score_pairs(
         link_type="dedupe_only",
         unique_id_column_name="account_id",
         probability_two_random_records_match=_PRIOR,
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in _BLOCKING],
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in blocking],
         comparisons=_comparisons(),
     )
     db_api = DuckDBAPI()
     linker = Linker(db_api.register(rows), settings, log_level=logging.WARNING)
+    if u_sample_pairs is not None:
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=_U_SEED)
     found = linker.inference.predict(threshold_match_weight=min_weight).as_record_list()
     pairs: list[tuple[str, str, float, float]] = []
     for row in found:
@@ -249,13 +293,16 @@ def weak_pairs(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     max_weak_accounts: int = DEFAULT_MAX_WEAK_ACCOUNTS,
+    u_sample_pairs: float | None = None,
+    blocking: Sequence[tuple[str, ...]] = BLOCKING,
 ) -> list[WeakPair]:
     """Pairs of accounts whose weak evidence links them, strongest first.
 
     A pair links when its match weight reaches `threshold` and it agrees on at least two families
     of evidence (name, birth date, handle, place, line) on values held by at most
     `max_weak_accounts` accounts: a popular name key, a shared office line or a town's pincode
-    alone never links, whatever weight the model gives it.
+    alone never links, whatever weight the model gives it. For `u_sample_pairs` and `blocking`
+    see `score_pairs`.
     """
     by_id = {record.account_id: record for record in records}
     counts: Counter[tuple[str, str]] = Counter()
@@ -265,7 +312,9 @@ def weak_pairs(
             if value is not None:
                 counts[(feature, value)] += 1
     pairs: list[WeakPair] = []
-    for a, b, weight, probability in score_pairs(records, min_weight=threshold):
+    for a, b, weight, probability in score_pairs(
+        records, min_weight=threshold, u_sample_pairs=u_sample_pairs, blocking=blocking
+    ):
         left, right = by_id[a], by_id[b]
         agreeing = {
             feature: getattr(left, feature)
