@@ -27,6 +27,8 @@ def test_a_febrl_record_becomes_weak_evidence_by_the_tips_rules() -> None:
         row(
             given_name="mohd",
             surname="RAFI",
+            street_number="7",
+            address_1="Wallaby Place",
             suburb="Mosman",
             postcode="2088",
             date_of_birth="19940821",
@@ -36,7 +38,10 @@ def test_a_febrl_record_becomes_weak_evidence_by_the_tips_rules() -> None:
     assert (record.name_key, record.dob, record.dob_year) == ("muhammad rafi", "1994-08-21", "1994")
     assert (record.pincode, record.city) == ("2088", "mosman")
     assert record.strong == frozenset({("soc_sec_id", "1234567")})
+    assert (record.street, record.number) == ("7 wallaby place", "1234567")
     assert (record.handle, record.line) == (None, None)
+    # A street without its number is no home.
+    assert weak_record_for("r", row(address_1="wallaby place")).street is None
 
 
 def test_impossible_placeholder_and_one_word_values_are_not_evidence() -> None:

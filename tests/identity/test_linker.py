@@ -229,7 +229,11 @@ def _random_person(rng: random.Random, n: int) -> dict[str, object]:
         )
         for _ in range(rng.randint(0, 2))
     )
-    return person(user_id=f"r{n}", phones=phones, emails=emails, captures=captures)
+    # Brothers, a short form, and no name at all: shared lines form and the guard bites.
+    first = rng.choice(("Ramesh", "Ramesh Babu", "Anil", None))
+    return person(
+        user_id=f"r{n}", phones=phones, emails=emails, captures=captures, first=first, last="Goud"
+    )
 
 
 def test_incremental_equals_full_under_guards_judgements_and_new_versions(
@@ -239,7 +243,7 @@ def test_incremental_equals_full_under_guards_judgements_and_new_versions(
     options: dict[str, Any] = {"pools": JIO, "max_accounts": 4, "max_line_accounts": 6}
     reports: list[int] = []
     modes: list[str] = []
-    refused = crowded = 0
+    refused = crowded = shared = 0
     for step in range(6):
         batch = tmp_path / f"batch{step}"
         for _ in range(7):
@@ -265,9 +269,10 @@ def test_incremental_equals_full_under_guards_judgements_and_new_versions(
             stepwise = snapshot(session)
         modes.append(result.mode)
         refused += len(result.blocked)
+        shared += len(result.shared_lines)
         crowded += len(result.too_common) + len(result.busy_lines)
         with transaction(db) as session:
             resolve(session, full=True, **options)
             assert snapshot(session) == stepwise, f"step {step}"
     assert modes == ["full", "incremental", "incremental", "incremental", "full", "incremental"]
-    assert refused and crowded  # the guards and the judgements did bite
+    assert refused and crowded and shared  # the guards and the judgements did bite

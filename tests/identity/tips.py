@@ -39,11 +39,16 @@ def person(
     user_id: str | None = None,
     emails: tuple[str, ...] = (),
     phones: tuple[str, ...] = (),
-    first: str = "Arun",
-    last: str = "Kumar",
+    first: str | None = "Arun",
+    last: str | None = "Kumar",
     captures: tuple[Capture, ...] = (),
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {"firstName": first, "lastName": last, "espService": service}
+    """A reported person; `first=None, last=None` for an account that gives no name."""
+    entry: dict[str, Any] = {"espService": service}
+    if first is not None:
+        entry["firstName"] = first
+    if last is not None:
+        entry["lastName"] = last
     if user_id:
         entry["espUserId"] = user_id
     if emails:
@@ -116,6 +121,7 @@ def snapshot(session: Session) -> tuple[dict[str, list[str]], list[tuple[Any, ..
             link.kind,
             link.value,
             link.blocked_by,
+            link.refused,
             json.dumps(link.evidence, sort_keys=True),
         )
         for link in session.scalars(select(AccountLink))

@@ -24,7 +24,15 @@ forces a cut, the weakest link on the path is the one refused):
 Only accounts reported as the subject of a tip are linked, never an intended recipient or victim.
 Weak evidence links only through the probabilistic layer, never one popular value alone. Every link stores its rule, the value
 and the identifiers (raw text, report, locator) behind it; a refused link is stored with the
-judgement that refused it.
+judgement that refused it, or the guard that did.
+
+Shared lines (`shared_lines`): a device id, phone or IP event held by sets of accounts that say two
+people — names that cannot be one person's (Ramesh Goud, Anil Goud: a family phone), or other
+e-mails, phones and devices of two people (`probabilistic.strong_conflict`, the shared value left
+out) — joins only holders whose names agree, never a holder without a telling name. Each refusal
+is stored with `refused = shared_line`, the names on both sides and a reason in words. The sets
+are those the stronger rules built, so the decision depends only on accounts an incremental run's
+closure already holds.
 
 Subject ids are stable: a component keeps the id of the earlier subject that held most of its
 accounts (largest components choose first), and a new component is named from its smallest account
@@ -64,12 +72,14 @@ from suraksha.identity.models import AccountLink, IdentityRun, Subject, SubjectM
 from suraksha.identity.probabilistic import (
     DEFAULT_THRESHOLD,
     RULE_PROBABILISTIC,
+    STRONG_CONFLICT_KINDS,
     WeakPair,
     WeakRecord,
     strong_conflict,
     weak_pairs,
     weak_record,
 )
+from suraksha.identity.shared_lines import names_conflict, names_join, telling
 from suraksha.identity.subjects import stable_ids, store_components, totals
 from suraksha.intake.accounts import (
     AccountView,
@@ -95,7 +105,7 @@ DEFAULT_MAX_ACCOUNTS = 50
 # corpus serves at most 6 accounts; a mobile pool address serves dozens.
 DEFAULT_MAX_LINE_ACCOUNTS = 20
 # Bump when a rule changes meaning: the next `resolve` is then a full one.
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 RULE_JUDGED_SAME = "judged_same"
 RULE_ORDER = (
@@ -108,6 +118,10 @@ RULE_ORDER = (
     RULE_PUBLIC,
     RULE_PROBABILISTIC,
 )
+# Values a household shares (a handset passed on, the family phone, the home line): a guard checks
+# the names of their holders before they link (`shared_lines`).
+SHARED_LINE_RULES = frozenset({"same_device_id", "same_phone", RULE_SHARED, RULE_PUBLIC})
+REFUSED_SHARED_LINE = "shared_line"
 WEAK_KIND = "weak"
 IP_KIND = "ip_event"
 NAME_EVIDENCE = ("name", "display_name")
@@ -149,6 +163,24 @@ class BlockedLink:
     judgement: int
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedLink:
+    """A link the shared-line guard refused: the value's holders go by names of two people.
+
+    `names_a` / `names_b` are the telling names each side's accounts went by when the value was
+    weighed (the whole set the stronger rules had built); empty when a side has none, in which
+    case nothing says whose the line is. `reason` says it in words, as the profile shows it.
+    """
+
+    account_a: str
+    account_b: str
+    rule: str
+    value: str
+    names_a: tuple[str, ...]
+    names_b: tuple[str, ...]
+    reason: str
+
+
 @dataclass(slots=True)
 class ResolveResult:
     """What one resolution produced (totals are for the whole workspace after the run)."""
@@ -169,6 +201,9 @@ class ResolveResult:
     judgements: int = 0  # current same/different judgements among the recomputed accounts
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
+    shared_lines: list[RefusedLink] = field(
+        default_factory=list
+    )  # names on a shared value conflict
     run_id: int = 0
 
 
@@ -217,7 +252,10 @@ class _Components:
     """
 
     def __init__(
-        self, items: Iterable[str], strong: dict[str, frozenset[tuple[str, str]]] | None = None
+        self,
+        items: Iterable[str],
+        strong: dict[str, set[tuple[str, str]]] | None = None,
+        names: dict[str, set[str]] | None = None,
     ) -> None:
         self._parent = {item: item for item in items}
         self._tags: dict[str, set[tuple[int, int]]] = {}
@@ -225,6 +263,46 @@ class _Components:
         self._strong: dict[str, set[tuple[str, str]]] = {
             item: set(values) for item, values in (strong or {}).items() if item in self._parent
         }
+        # Telling names each set goes by, for the shared-line guard.
+        self._names: dict[str, set[str]] = {
+            item: set(telling(values))
+            for item, values in (names or {}).items()
+            if item in self._parent and telling(values)
+        }
+
+    def names(self, item: str) -> tuple[str, ...]:
+        """The telling names the set holding `item` goes by, sorted."""
+        return tuple(sorted(self._names.get(self.find(item), ())))
+
+    def shared_line(self, members: Iterable[str], value: tuple[str, str]) -> dict[str, Any] | None:
+        """Why a value held by these accounts is a shared line, or None when it is not.
+
+        It is when two of the sets holding it go by names of two people, or hold, besides the
+        value, strong identifiers of two people (for two kinds of e-mail, phone and device id,
+        values on both sides and none in common: `probabilistic.strong_conflict`).
+        """
+        roots = sorted({self.find(member) for member in members})
+        for index, left in enumerate(roots):
+            for right in roots[index + 1 :]:
+                left_names, right_names = self._names.get(left, ()), self._names.get(right, ())
+                if names_conflict(left_names, right_names):
+                    return {
+                        "accounts": [left, right],
+                        "names": [sorted(left_names), sorted(right_names)],
+                    }
+                left_ids = self._strong.get(left, set()) - {value}
+                right_ids = self._strong.get(right, set()) - {value}
+                if strong_conflict(left_ids, right_ids):
+                    return {
+                        "accounts": [left, right],
+                        "identifiers": [sorted(map(list, left_ids)), sorted(map(list, right_ids))],
+                    }
+        return None
+
+    def names_join(self, left: str, right: str) -> bool:
+        """True when the two accounts are in one set, or their sets' names agree."""
+        a, b = self.find(left), self.find(right)
+        return a == b or names_join(self._names.get(a, ()), self._names.get(b, ()))
 
     def conflict(self, left: str, right: str) -> bool:
         """True when the two sets hold strong identifiers that say they are two people."""
@@ -268,6 +346,9 @@ class _Components:
         values = self._strong.pop(high, None)
         if values:
             self._strong.setdefault(low, set()).update(values)
+        names = self._names.pop(high, None)
+        if names:
+            self._names.setdefault(low, set()).update(names)
         return True
 
     def groups(self) -> dict[str, list[str]]:
@@ -348,8 +429,13 @@ def resolve(
     ]
     result.too_common.extend(ip_crowded(ip))
     result.busy_lines = ip.busy_lines
-    strong = {account: record.strong for account, record in records.items()}
-    groups, links = _components(sorted(scope), proposals, current, result, strong)
+    strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for (kind, value), facts in holders.items():
+        if kind in STRONG_CONFLICT_KINDS:
+            for fact in facts:
+                strong[fact.account_id].add((kind, value))
+    names = _names(session, scope, whole=result.mode == "full")
+    groups, links = _components(sorted(scope), proposals, current, result, strong, names)
     result.judgements = sum(1 for j in current if j.decision is not Decision.UNSURE)
     if on_step:
         on_step("accounts linked")
@@ -378,6 +464,7 @@ def resolve(
             "subjects": result.subjects,
             "links": result.links,
             "blocked": len(result.blocked),
+            "shared_lines": len(result.shared_lines),
             "too_common": len(result.too_common),
             "full_reason": result.full_reason,
         },
@@ -412,6 +499,15 @@ def _why_full(session: Session, params: LinkParameters) -> str | None:
         if stored is None or counts.get(subject_id, 0) != stored:
             return "accounts changed since the last resolution (a tip got a new version)"
     return None
+
+
+def _names(session: Session, scope: set[str], *, whole: bool) -> dict[str, set[str]]:
+    """The cleaned names and display names of the accounts in scope (`whole`: scope is all)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for fact in identifier_facts(session, NAME_EVIDENCE, accounts=None if whole else scope):
+        if fact.account_id in scope:
+            found[fact.account_id].add(fact.value)
+    return dict(found)
 
 
 def _link_ip_events(facts: Iterable[IpEventFact], params: LinkParameters) -> EventLinking:
@@ -724,7 +820,8 @@ def _components(
     proposals: list[_Proposal],
     judgements: list[JudgementView],
     result: ResolveResult,
-    strong: dict[str, frozenset[tuple[str, str]]] | None = None,
+    strong: dict[str, set[tuple[str, str]]] | None = None,
+    names: dict[str, set[str]] | None = None,
 ) -> tuple[dict[str, list[str]], list[AccountLink]]:
     """Apply proposals in their fixed order, refusing unions a `different` judgement forbids.
 
@@ -733,8 +830,12 @@ def _components(
     everything stronger still holds. Within one proposal each account joins the earliest account
     before it that it may join, so a refusal never separates the other holders of a value. A
     refused link is kept with the (smallest) judgement that refused it.
+
+    A shared line (a device id, phone or IP event whose holders' sets go by names of two people,
+    `shared_lines`) joins an account only to a holder whose names agree with its own; a link it
+    refuses is kept with `refused` = `shared_line` and the names of both sides.
     """
-    components = _Components(accounts, strong)
+    components = _Components(accounts, strong, names)
     for judgement in judgements:
         if judgement.decision is Decision.DIFFERENT:
             for side, members in enumerate((judgement.accounts_a, judgement.accounts_b)):
@@ -748,12 +849,19 @@ def _components(
             # Weak evidence never joins two sets whose strong identifiers say two people.
             result.weak_refused.append((proposal.members[0], proposal.members[1]))
             continue
+        shared = (
+            components.shared_line(proposal.members, (template.kind, template.value))
+            if template.rule in SHARED_LINE_RULES
+            else None
+        )
         placed = [proposal.members[0]]
         for member in proposal.members[1:]:
             # Join the earliest holder that may be joined: when a judgement forbids the first,
             # the others holding the same value still link among themselves.
             refusals: list[int] = []
             for partner in placed:
+                if shared is not None and not components.names_join(partner, member):
+                    continue
                 blocking = components.blocking(partner, member)
                 if blocking is None:
                     components.union(partner, member)
@@ -761,6 +869,22 @@ def _components(
                     break
                 refusals.append(blocking)
             else:
+                if shared is not None and not refusals:
+                    refused = _refuse_shared(components, template, placed, member, shared)
+                    links.append(refused)
+                    result.shared_lines.append(
+                        RefusedLink(
+                            refused.account_a,
+                            refused.account_b,
+                            refused.rule,
+                            refused.value,
+                            components.names(refused.account_a),
+                            components.names(refused.account_b),
+                            refused.evidence["reason"],
+                        )
+                    )
+                    placed.append(member)
+                    continue
                 link = template.make(placed[0], member)
                 link.blocked_by = min(refusals)
                 links.append(link)
@@ -775,3 +899,44 @@ def _components(
                         result.conflicts.append(conflict)
             placed.append(member)
     return components.groups(), links
+
+
+def _refuse_shared(
+    components: _Components,
+    template: _Template,
+    placed: list[str],
+    member: str,
+    shared: dict[str, Any],
+) -> AccountLink:
+    """The stored refusal of a shared line's link from `member` to the holder that explains it
+    (the first whose names conflict with its own, else the first holder), with the reasons."""
+    mine = components.names(member)
+    partner = next(
+        (p for p in placed if mine and names_conflict(components.names(p), mine)), placed[0]
+    )
+    theirs = components.names(partner)
+    if "names" in shared:
+        because = "its holders go by names of two people ({})".format(
+            " / ".join(", ".join(side) for side in shared["names"])
+        )
+    else:
+        because = "its holders' other e-mails, phones or devices are those of two people"
+    if mine and theirs:
+        whose = f"the names do not agree ({', '.join(theirs)} / {', '.join(mine)})"
+        sides = f"{', '.join(theirs)} / {', '.join(mine)}"
+        reason = f"shared line: held under names of two people ({sides})"
+    else:
+        whose = f"account {partner if mine else member} gives no name that says whose it is"
+        reason = f"shared line: {because}, and {whose}"
+    link = template.make(partner, member)
+    link.refused = REFUSED_SHARED_LINE
+    link.evidence = {
+        **link.evidence,
+        "refused": REFUSED_SHARED_LINE,
+        "reason": reason,
+        "shared": shared,
+        "names": {partner: list(theirs), member: list(mine)},
+        "note": f"{template.kind} {template.value} is a shared line: {because}; it joins only "
+        f"holders whose names agree, and {whose}",
+    }
+    return link

@@ -3,7 +3,8 @@ analysts' judgements the linker obeys, and a record of every resolution.
 
 Subject ── SubjectMember (account_id)            member_count: what the last resolution stored
 AccountLink   an edge between two accounts: rule, identifier kind and value, score, evidence;
-              `blocked_by` set when a `different` judgement refused it (kept to explain the split)
+              `blocked_by` set when a `different` judgement refused it, `refused` when a guard
+              did (a shared line); both kept to explain the split
 Judgement     an analyst's same / different / unsure on two accounts (or two sets of accounts);
               never updated or deleted: a later judgement on the same pair supersedes it
 IdentityRun   one `resolve`: full or incremental, with the parameters incremental runs must share
@@ -55,6 +56,8 @@ class AccountLink(Base):
 
     A link refused because it would have put two accounts an analyst judged different into one
     subject is kept with `blocked_by` = that judgement's id, so the profile can say what was cut.
+    A link a guard refused is kept with `refused` = the guard (`shared_line`) and its reasons in
+    the evidence. A link joined its accounts when both are NULL.
     """
 
     __tablename__ = "account_links"
@@ -72,6 +75,7 @@ class AccountLink(Base):
     score: Mapped[float] = mapped_column(default=1.0)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     blocked_by: Mapped[int | None]
+    refused: Mapped[str | None] = mapped_column(String(32))
 
 
 class Judgement(Base):

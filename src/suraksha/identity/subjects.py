@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from suraksha.identity.models import AccountLink, Subject, SubjectMember
@@ -19,6 +19,8 @@ from suraksha.ids import make_id
 from suraksha.storage.base import utcnow
 
 _BATCH = 500
+# A stored link joined its two accounts when neither a judgement nor a guard refused it.
+JOINED = and_(AccountLink.blocked_by.is_(None), AccountLink.refused.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,17 @@ class LinkView:
     score: float
     evidence: dict[str, Any]
     blocked_by: int | None = None  # the judgement that refused the link, when it was refused
+    refused: str | None = None  # the guard that refused it (`shared_line`), when one did
+
+    @property
+    def refused_by(self) -> str:
+        """Who or what refused the link, in words: "judgement 12", "shared line: …"; empty when
+        the link was made."""
+        if self.blocked_by is not None:
+            return f"judgement {self.blocked_by}"
+        if self.refused is not None:
+            return str(self.evidence.get("reason", self.refused))
+        return ""
 
 
 def memberships(session: Session) -> dict[str, list[str]]:
@@ -66,20 +79,26 @@ def subject_exists(session: Session, subject_id: str) -> bool:
 
 def links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
     """The links that joined any of the accounts to another, in a stable order (refused ones not)."""
-    return _links(session, account_ids, blocked=False)
+    return _links(session, account_ids, JOINED)
 
 
 def blocked_links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
     """The links touching any of the accounts that an analyst's `different` judgement refused."""
-    return _links(session, account_ids, blocked=True)
+    return _links(session, account_ids, AccountLink.blocked_by.is_not(None))
 
 
-def _links(session: Session, account_ids: list[str], *, blocked: bool) -> list[LinkView]:
+def refused_links_of(session: Session, account_ids: list[str]) -> list[LinkView]:
+    """Every link touching any of the accounts that was not made: refused by a `different`
+    judgement or by a guard (a shared line); `LinkView.refused_by` says which, in words."""
+    refused = or_(AccountLink.blocked_by.is_not(None), AccountLink.refused.is_not(None))
+    return _links(session, account_ids, refused)
+
+
+def _links(session: Session, account_ids: list[str], state: ColumnElement[bool]) -> list[LinkView]:
     if not account_ids:
         return []
     found: dict[int, AccountLink] = {}
     for batch in _batches(account_ids):
-        state = AccountLink.blocked_by.is_not(None) if blocked else AccountLink.blocked_by.is_(None)
         rows = session.scalars(
             select(AccountLink).where(
                 state, or_(AccountLink.account_a.in_(batch), AccountLink.account_b.in_(batch))
@@ -97,6 +116,7 @@ def _links(session: Session, account_ids: list[str], *, blocked: bool) -> list[L
             r.score,
             dict(r.evidence),
             r.blocked_by,
+            r.refused,
         )
         for r in ordered
     ]
@@ -217,12 +237,7 @@ def store_components(
 def totals(session: Session) -> tuple[int, int, int]:
     """Subjects, links that joined accounts, and accounts in subjects of more than one account."""
     subjects = session.scalar(select(func.count()).select_from(Subject)) or 0
-    links = (
-        session.scalar(
-            select(func.count()).select_from(AccountLink).where(AccountLink.blocked_by.is_(None))
-        )
-        or 0
-    )
+    links = session.scalar(select(func.count()).select_from(AccountLink).where(JOINED)) or 0
     linked = (
         session.scalar(
             select(func.coalesce(func.sum(Subject.member_count), 0)).where(Subject.member_count > 1)

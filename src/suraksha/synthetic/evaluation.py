@@ -3,6 +3,10 @@
 Two reports form a pair when the same subject (predicted) or the same person (truth) holds them.
 Precision is the share of predicted pairs that are true; recall, the share of true pairs found.
 Counting goes through the contingency table, so a corpus of any size is scored in linear time.
+
+`linkability_ceiling` bounds recall from the evidence itself: the recall of an oracle that links two
+reports of one person only when a chain of shared values connects them, so that a reader can tell
+how much of a recall gap no linker could close from what the reports carry.
 """
 
 from __future__ import annotations
@@ -57,6 +61,38 @@ def pairwise_score(clusters: Iterable[Iterable[str]], truth: Mapping[str, str]) 
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return PairwiseScore(precision, recall, f1, predicted_pairs, true_pairs, correct, len(reports))
+
+
+def linkability_ceiling(
+    values: Mapping[str, Iterable[str]], truth: Mapping[str, str]
+) -> PairwiseScore:
+    """The score of an oracle that joins two reports of one person when they share a value.
+
+    `values` maps each report number to the (kind-prefixed) cleaned values it carries. The oracle
+    knows the truth, so it never joins two persons (precision 1): it joins the reports of each
+    person that a chain of shared values connects, and its recall is the most any linker using
+    those values could reach.
+    """
+    parent: dict[str, str] = {report: report for report in truth}
+
+    def find(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    holders: dict[tuple[str, str], list[str]] = {}
+    for report, carried in values.items():
+        if report in truth:
+            for value in set(carried):
+                holders.setdefault((truth[report], value), []).append(report)
+    for reports in holders.values():
+        for other in reports[1:]:
+            parent[find(other)] = find(reports[0])
+    clusters: dict[str, list[str]] = {}
+    for report in truth:
+        clusters.setdefault(find(report), []).append(report)
+    return pairwise_score(clusters.values(), truth)
 
 
 def _pairs(n: int) -> int:
