@@ -767,7 +767,7 @@ def _weak_links(
 ) -> list[_Proposal]:
     """One proposal per probabilistic pair in scope, heaviest first, with its evidence."""
     kinds = {"name_key": NAME_EVIDENCE, "dob": ("date_of_birth",), "handle": ("screen_name",),
-             "handle_stem": ("screen_name",)}  # fmt: skip
+             "handle_stem": ("screen_name",), "number": ("phone",)}  # fmt: skip
     wanted = {kind for feature in kinds.values() for kind in feature}
     proposals: list[_Proposal] = []
     for pair in pairs:
@@ -782,13 +782,15 @@ def _weak_links(
                 for kind, raw, value in view.identifiers
                 if kind in shown & wanted and value
             ]
-            if {"pincode", "city"} & pair.agreeing.keys():
+            if {"pincode", "city", "street"} & pair.agreeing.keys():
                 identifiers[account] += [
                     {
                         "account_id": account,
                         "report_id": view.report_id,
                         "kind": "address",
-                        "raw": ", ".join(part for part in (a.city, a.postal_code) if part),
+                        "raw": ", ".join(
+                            part for part in (a.street, a.city, a.postal_code) if part
+                        ),
                         "path": a.path,
                     }
                     for a in view.addresses

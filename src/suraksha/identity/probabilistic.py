@@ -1,16 +1,24 @@
-"""The probabilistic linking layer: weak evidence (names, birth dates, handles, places, lines) scored
-by a Fellegi-Sunter model in Splink on DuckDB, with guards so that popular values never link alone.
+"""The probabilistic linking layer: weak evidence (names, birth dates, handles, places, lines,
+numbers one keystroke apart) scored by a Fellegi-Sunter model in Splink on DuckDB, with guards so
+that popular values never link alone.
 
-    account views ─► WeakRecord per account (name key, birth date, handle, pincode, city, line)
+    account views ─► WeakRecord per account (name key, birth date, handle, pincode, city, street,
+                     line, phone number)
                  ─► Splink (DuckDB): blocking rules ─► comparisons ─► match weight per pair
                  ─► guards: weight ≥ threshold, ≥ 2 agreeing kinds of evidence whose values are
-                    not popular ─► WeakPair (weight, probability, agreeing features + values)
+                    not popular, one of them about the person (name, birth date, handle)
+                 ─► WeakPair (weight, probability, agreeing features + values)
+
+A strong identifier one typing error away (a phone number with one digit changed or two swapped)
+is weak evidence here, never a deterministic link: alone it is not enough, and a household's
+consecutive numbers never join two members unless a name, birth date or handle agrees too.
 
 The model's m and u probabilities are fixed (below), not trained by EM on each run: a unit's
 workspace can hold three accounts or three million, EM on a small or one-sided sample is unstable,
 and a score that depends only on the two records compared keeps `resolve` reproducible and lets an
-incremental run give what a full run gives. The values were set from the synthetic corpus
-(`bench/identity`) and are written here so that a reviewer can read them.
+incremental run give what a full run gives. The values are reasoned from what real records look
+like (the comments at `_comparisons` give the reasoning), checked against random pairs of the
+synthetic corpus (`bench/identity`), and written here so that a reviewer can read them.
 
 The model works on any table of `WeakRecord`s: `weak_record` builds one from an account, and
 `weak_record_of` from cleaned values of any source, by the same rules (`bench/identity/febrl.py`
@@ -55,6 +63,12 @@ _U_SEED = 1  # random sampling of u (when asked for) is seeded: the same records
 _TRAILING_DIGITS = re.compile(r"[\d_.]+$")
 NAME_KINDS = ("name", "display_name")
 STRONG_CONFLICT_KINDS = ("email", "phone", "device_id")
+# Identifiers compared for near-equality (a typing error), as weak evidence: phone numbers, which
+# people key in by hand. Not e-mail local parts (built from names, so two namesakes' mailboxes are
+# often one keystroke apart: "rahul.sharma1", "rahul.sharma2"), user ids (issued by platforms in
+# sequence, never typed by the user) or device ids (a shop's handsets have consecutive serials).
+NUMBER_KINDS = ("phone",)
+_MIN_NUMBER_DIGITS = 6  # shorter numbers are extensions or fragments, near to far too many others
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +85,8 @@ class WeakRecord:
     city: str | None
     line: str | None
     strong: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    street: str | None = None  # the street address, folded (house number and street)
+    number: str | None = None  # a number the person types: a phone's digits (see `NUMBER_KINDS`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +124,9 @@ def weak_record(view: AccountView) -> WeakRecord:
         ),
         pincodes=(a.postal_code for a in view.addresses),
         cities=(a.city for a in view.addresses if a.city),
+        streets=(a.street for a in view.addresses),
         lines=lines,
+        numbers=(value for kind, _raw, value in view.identifiers if kind in NUMBER_KINDS and value),
         strong=(
             (kind, value)
             for kind, _raw, value in view.identifiers
@@ -125,15 +143,19 @@ def weak_record_of(
     screen_names: Iterable[str] = (),
     pincodes: Iterable[str | None] = (),
     cities: Iterable[str] = (),
+    streets: Iterable[str | None] = (),
     lines: Iterable[str] = (),
+    numbers: Iterable[str] = (),
     strong: Iterable[tuple[str, str]] = (),
 ) -> WeakRecord:
     """The weak features of any record, from cleaned values (one record may carry several).
 
     `names` are cleaned names (`names.clean_name`), `dates_of_birth` ISO dates, `screen_names`
-    "<service>:<handle>" or bare handles, `lines` one entry per capture on a public line (the most
-    used line is kept). Tips go through `weak_record`; other sources (the FEBRL benchmark) call
-    this directly, so both are reduced to features by the same rules.
+    "<service>:<handle>" or bare handles, `streets` street lines as reported (house number and
+    street), `lines` one entry per capture on a public line (the most used line is kept),
+    `numbers` cleaned numbers a person types (a phone in E.164; only its digits are compared).
+    Tips go through `weak_record`; other sources (the FEBRL benchmark) call this directly, so
+    both are reduced to features by the same rules.
     """
     keys = [name_key(value) for value in names if value]
     dobs = [value for value in dates_of_birth if value and value[8:10] != _PLACEHOLDER_DAY]
@@ -141,6 +163,7 @@ def weak_record_of(
     stem = _TRAILING_DIGITS.sub("", handle) if handle else None
     used: Counter[str] = Counter(line for line in lines if line)
     dob = _first(dobs)
+    digits = (re.sub(r"\D", "", value) for value in numbers if value)
     return WeakRecord(
         account_id=record_id,
         name_key=_first(key for key in keys if " " in key),  # one word is no name to link on
@@ -152,7 +175,17 @@ def weak_record_of(
         city=_first(fold(city) for city in cities if city),
         line=min(used, key=lambda line: (-used[line], line)) if used else None,
         strong=frozenset(strong),
+        street=_first(street_key(street) for street in streets if street),
+        number=_first(value for value in digits if len(value) >= _MIN_NUMBER_DIGITS),
     )
+
+
+def street_key(street: str) -> str | None:
+    """A street line folded for comparison: case, punctuation and spacing dropped, so that
+    "No. 7/764, Station Road" and "no 7 764 station road" are one key. None without a digit
+    (a street name alone is shared by a whole street, not a home)."""
+    key = " ".join(re.sub(r"[^\w]+", " ", fold(street)).split())
+    return key if key and any(char.isdigit() for char in key) else None
 
 
 # Features compared, and the family each belongs to (two agreeing families are needed to link).
@@ -163,9 +196,14 @@ FAMILIES = {
     "handle_stem": "handle",
     "pincode": "place",
     "city": "place",
+    "street": "place",
     "line": "line",
 }
-# Pairs scored: those agreeing on every feature of one of these rules.
+# Families that describe the person rather than the home: several people share a home (its
+# address, pincode and line), so one of these must agree too.
+PERSONAL_FAMILIES = frozenset({"name", "dob", "handle"})
+# Pairs scored: those agreeing on every feature of one of these rules. The last five need no
+# exact name, so that a misspelt name is still scored when the birth date or the home agree.
 BLOCKING: tuple[tuple[str, ...], ...] = (
     ("name_key", "dob_year"),
     ("handle",),
@@ -174,32 +212,61 @@ BLOCKING: tuple[tuple[str, ...], ...] = (
     ("name_key", "line"),
     ("handle_stem", "line"),
     ("dob", "line"),
+    ("dob", "pincode"),
+    ("dob", "city"),
+    ("street", "pincode"),
+    ("street", "dob"),
 )
+# Columns passed to Splink besides the features of `FAMILIES`.
+_EXTRA_COLUMNS = ("dob_year", "number")
+# Numbers of at least this many digits are compared at Damerau-Levenshtein 2 too.
+_LONG_NUMBER = 10
 
 
 def _comparisons() -> list[Any]:
+    """The Fellegi-Sunter comparisons with their fixed m and u probabilities.
+
+    m is the share of one person's record pairs at a level, u the share of strangers' pairs.
+    Each u is set at about two to four times what random pairs of strangers in the synthetic
+    corpus give (3,600 persons, seed 1, 400,000 pairs a feature: name key equal 4.5e-4,
+    Jaro-Winkler ≥ 0.92 4.1e-3, ≥ 0.85 1.2e-2; birth date equal 1.2e-4, one edit 2.4e-3, same
+    year 3.1e-2; pincode equal 4.8e-4, one edit 4.9e-3; city equal 1.3e-2; street address equal
+    2.5e-5; numbers one or two edits apart: none), because real people cluster more than a
+    generator's (namesakes, families, neighbours), and an overstated u only costs recall.
+    """
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return [
+        # Names: a misspelling that survives the key's folding (Jaro-Winkler ≥ 0.85) is weak
+        # evidence (m 0.08, u 0.03); it never counts as an agreeing kind for the guard.
         cl.CustomComparison(
             output_column_name="name_key",
             comparison_levels=[
                 cll.NullLevel("name_key"),
                 cll.ExactMatchLevel("name_key"),
                 cll.JaroWinklerLevel("name_key", 0.92),
+                cll.JaroWinklerLevel("name_key", 0.85),
                 cll.ElseLevel(),
             ],
-        ).configure(m_probabilities=[0.55, 0.2, 0.25], u_probabilities=[0.002, 0.01, 0.988]),
+        ).configure(
+            m_probabilities=[0.55, 0.2, 0.08, 0.17], u_probabilities=[0.002, 0.01, 0.03, 0.958]
+        ),
+        # Birth dates: one digit wrong or two swapped is a typing error (m 0.04); a date has about
+        # 25 valid one-edit neighbours among the ~18,000 days of a population's birth years
+        # (u ≈ 1.4e-3 by chance, 2.4e-3 in the corpus: 3e-3).
         cl.CustomComparison(
             output_column_name="dob",
             comparison_levels=[
                 cll.NullLevel("dob"),
                 cll.ExactMatchLevel("dob"),
+                cll.DamerauLevenshteinLevel("dob", 1),
                 cll.ExactMatchLevel("dob_year"),
                 cll.ElseLevel(),
             ],
-        ).configure(m_probabilities=[0.85, 0.05, 0.1], u_probabilities=[0.0003, 0.04, 0.9597]),
+        ).configure(
+            m_probabilities=[0.85, 0.04, 0.03, 0.08], u_probabilities=[0.0003, 0.003, 0.04, 0.9567]
+        ),
         cl.CustomComparison(
             output_column_name="handle",
             comparison_levels=[
@@ -209,15 +276,34 @@ def _comparisons() -> list[Any]:
                 cll.ElseLevel(),
             ],
         ).configure(m_probabilities=[0.4, 0.2, 0.4], u_probabilities=[0.0005, 0.003, 0.9965]),
+        # Place: null only when neither pincode nor city can be compared (one record without a
+        # city still agrees on its pincode). The same street address (house number and street,
+        # in the same pincode or city) is a home: reported for few accounts (m 0.1), shared by a
+        # household (u 1e-4, corpus 2.5e-5). A pincode one edit off or a city spelt nearly the
+        # same is a neighbouring area as often as a typo (m 0.05, u 0.01; corpus 4.9e-3).
         cl.CustomComparison(
             output_column_name="place",
             comparison_levels=[
-                cll.NullLevel("city"),
+                cll.CustomLevel(
+                    "(pincode_l IS NULL OR pincode_r IS NULL) AND (city_l IS NULL OR city_r IS NULL)"
+                ).configure(is_null_level=True),
+                cll.CustomLevel(
+                    "street_l = street_r AND (pincode_l = pincode_r OR city_l = city_r)",
+                    label_for_charts="same street address",
+                ),
                 cll.ExactMatchLevel("pincode"),
                 cll.ExactMatchLevel("city"),
+                cll.CustomLevel(
+                    "damerau_levenshtein(pincode_l, pincode_r) <= 1 "
+                    "OR jaro_winkler_similarity(city_l, city_r) >= 0.9",
+                    label_for_charts="pincode one edit apart, or city Jaro-Winkler >= 0.9",
+                ),
                 cll.ElseLevel(),
             ],
-        ).configure(m_probabilities=[0.6, 0.2, 0.2], u_probabilities=[0.002, 0.03, 0.968]),
+        ).configure(
+            m_probabilities=[0.1, 0.5, 0.2, 0.05, 0.15],
+            u_probabilities=[1e-4, 0.002, 0.03, 0.01, 0.958],
+        ),
         cl.CustomComparison(
             output_column_name="line",
             comparison_levels=[
@@ -226,7 +312,72 @@ def _comparisons() -> list[Any]:
                 cll.ElseLevel(),
             ],
         ).configure(m_probabilities=[0.35, 0.65], u_probabilities=[0.004, 0.996]),
+        # Numbers a person types (phones). By chance alone a 10-digit number has 99 numbers one
+        # substitution or adjacent transposition away among ~4e9 valid mobile numbers (2.5e-8),
+        # a 7-digit one 69 among 1e7 (7e-6), and ~3,600 two edits away from 10 digits (1e-6);
+        # but numbers are issued in series and households and firms buy consecutive SIMs, so
+        # strangers near one another are far closer than chance: u is set at 1e-4 (one edit)
+        # and 2e-3 (two edits, 10 digits or more), and the guard needs a personal kind to agree.
+        # m: among one person's record pairs whose numbers differ, a typing error is one in ten
+        # (one edit) or one in thirty (two); the rest are a second number (two SIMs, work and
+        # home), which is no evidence against (weight -0.2).
+        cl.CustomComparison(
+            output_column_name="number",
+            comparison_levels=[
+                # Equal numbers are the deterministic rules' to link (or a placeholder that links
+                # nobody): here they say nothing, like a missing one.
+                cll.CustomLevel(
+                    "number_l IS NULL OR number_r IS NULL OR number_l = number_r"
+                ).configure(is_null_level=True),
+                cll.DamerauLevenshteinLevel("number", 1),
+                cll.CustomLevel(
+                    f"damerau_levenshtein(number_l, number_r) <= 2 "
+                    f"AND least(length(number_l), length(number_r)) >= {_LONG_NUMBER}",
+                    label_for_charts="Damerau-Levenshtein <= 2, long numbers",
+                ),
+                cll.ElseLevel(),
+            ],
+        ).configure(m_probabilities=[0.1, 0.03, 0.87], u_probabilities=[1e-4, 0.002, 0.9979]),
     ]
+
+
+def edit_distance(left: str, right: str) -> int:
+    """Damerau-Levenshtein distance: the fewest substitutions, insertions, deletions and
+    transpositions of adjacent characters that turn one text into the other (a swapped pair of
+    digits counts 1, as a typist makes it). The unrestricted form (Lowrance-Wagner), as DuckDB's
+    `damerau_levenshtein`, which the model's levels use, computes it."""
+    far = len(left) + len(right)
+    # table[i + 1][j + 1]: distance between left[:i] and right[:j]; row and column 0 are "far".
+    table = [[far] * (len(right) + 2) for _ in range(len(left) + 2)]
+    for i in range(len(left) + 1):
+        table[i + 1][1] = i
+    for j in range(len(right) + 1):
+        table[1][j + 1] = j
+    last_row: dict[str, int] = {}  # character → last row of `left` holding it
+    for i in range(1, len(left) + 1):
+        last_match = 0  # last column of `right` matching left[i - 1]
+        for j in range(1, len(right) + 1):
+            k, m = last_row.get(right[j - 1], 0), last_match
+            cost = 0 if left[i - 1] == right[j - 1] else 1
+            if cost == 0:
+                last_match = j
+            table[i + 1][j + 1] = min(
+                table[i][j] + cost,
+                table[i + 1][j] + 1,
+                table[i][j + 1] + 1,
+                table[k][m] + (i - k - 1) + 1 + (j - m - 1),
+            )
+        last_row[left[i - 1]] = i
+    return table[len(left) + 1][len(right) + 1]
+
+
+def near_numbers(left: str | None, right: str | None) -> bool:
+    """True when two numbers differ by a typing error: not equal, and at most one edit apart
+    (two when both have `_LONG_NUMBER` digits or more), as the model's `number` levels compare."""
+    if not left or not right or left == right:
+        return False
+    limit = 2 if min(len(left), len(right)) >= _LONG_NUMBER else 1
+    return abs(len(left) - len(right)) <= limit and edit_distance(left, right) <= limit
 
 
 def _candidates(records: Sequence[WeakRecord], blocking: Sequence[tuple[str, ...]]) -> bool:
@@ -264,7 +415,7 @@ def score_pairs(
         return []
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    columns = ["account_id", *FAMILIES, "dob_year"]
+    columns = ["account_id", *FAMILIES, *_EXTRA_COLUMNS]
     rows = [{column: getattr(record, column) for column in columns} for record in records]
     # Splink infers column types from the values; an all-empty column must still be text.
     rows.append({column: "" if column == "account_id" else "\x00" for column in columns})
@@ -299,15 +450,16 @@ def weak_pairs(
     """Pairs of accounts whose weak evidence links them, strongest first.
 
     A pair links when its match weight reaches `threshold` and it agrees on at least two families
-    of evidence (name, birth date, handle, place, line) on values held by at most
-    `max_weak_accounts` accounts: a popular name key, a shared office line or a town's pincode
-    alone never links, whatever weight the model gives it. For `u_sample_pairs` and `blocking`
-    see `score_pairs`.
+    of evidence (name, birth date, handle, place, line, a near-equal number) on values held by at
+    most `max_weak_accounts` accounts, one of them about the person (name, birth date or handle):
+    a popular name key, a shared office line or a town's pincode alone never links, nor does a
+    home (address, pincode, line, a household's consecutive phone numbers) without the person,
+    whatever weight the model gives it. For `u_sample_pairs` and `blocking` see `score_pairs`.
     """
     by_id = {record.account_id: record for record in records}
     counts: Counter[tuple[str, str]] = Counter()
     for record in records:
-        for feature in FAMILIES:
+        for feature in (*FAMILIES, "number"):
             value = getattr(record, feature)
             if value is not None:
                 counts[(feature, value)] += 1
@@ -323,7 +475,15 @@ def weak_pairs(
             and getattr(left, feature) == getattr(right, feature)
             and counts[(feature, getattr(left, feature))] <= max_weak_accounts
         }
-        if len({FAMILIES[feature] for feature in agreeing}) < 2:
+        families = {FAMILIES[feature] for feature in agreeing}
+        if near_numbers(left.number, right.number) and all(
+            counts[("number", value)] <= max_weak_accounts
+            for value in (left.number, right.number)
+            if value is not None
+        ):
+            agreeing["number"] = f"{left.number}~{right.number}"
+            families.add("number")
+        if len(families) < 2 or not families & PERSONAL_FAMILIES:
             continue
         pairs.append(WeakPair(a, b, weight, probability, agreeing))
     pairs.sort(key=lambda pair: (-pair.match_weight, pair.account_a, pair.account_b))
