@@ -45,6 +45,7 @@ def test_every_setting_is_documented() -> None:
         "SURAKSHA_PRIORITY_WEIGHTS",
         "SURAKSHA_GEOIP_DB",
         "SURAKSHA_STATIONS",
+        "SURAKSHA_COOKIE_SECURE",
     }
     assert all(f"`{name}`" in readme for name in settings)
 

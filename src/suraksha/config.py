@@ -8,6 +8,8 @@ over the packaged weights; unset, the packaged weights apply.
 Routing reads two optional files the unit supplies (docs/routing.md): `SURAKSHA_GEOIP_DB`, one or
 more MaxMind-format GeoIP databases separated by the path separator (":" on Linux), and
 `SURAKSHA_STATIONS`, the state's pincode/locality → police station mapping (CSV).
+`SURAKSHA_COOKIE_SECURE` (default true) marks the web application's cookies Secure, so browsers
+send them over HTTPS only; set it to false only to serve plain HTTP on the loopback address.
 Secrets (database passwords) come only from the environment and are never printed.
 """
 
@@ -22,6 +24,7 @@ from suraksha.errors import ConfigurationError
 
 DEFAULT_HOME = "suraksha-data"
 SQLITE_FILE = "suraksha.sqlite3"
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class Settings:
     priority_weights: Path | None = None
     geoip_databases: tuple[Path, ...] = ()
     stations: Path | None = None
+    cookie_secure: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -47,12 +51,19 @@ class Settings:
         )
         stations = env.get("SURAKSHA_STATIONS") or None
         weights = env.get("SURAKSHA_PRIORITY_WEIGHTS") or None
+        secure = (env.get("SURAKSHA_COOKIE_SECURE") or "true").strip().lower()
+        if secure not in _BOOLEANS:
+            raise ConfigurationError(
+                f"SURAKSHA_COOKIE_SECURE is {secure!r}; give true or false (false only for plain "
+                "HTTP on the loopback address)."
+            )
         return cls(
             home=home,
             database_url=url,
             priority_weights=Path(weights).expanduser().absolute() if weights else None,
             geoip_databases=geoip,
             stations=Path(stations).expanduser().absolute() if stations else None,
+            cookie_secure=_BOOLEANS[secure],
         )
 
     @property

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, MetaData
 
+from suraksha.cases import models as _cases_models
 from suraksha.config import Settings
 from suraksha.hashing import models as _hashing_models
 from suraksha.identity import models as _identity_models
 from suraksha.intake import models as _intake_models
 from suraksha.intel import models as _intel_models
 from suraksha.security import models as _security_models
+from suraksha.security import sessions as _security_sessions
 from suraksha.storage import schema
 from suraksha.storage.base import Base
 from suraksha.storage.engine import create_engine_for
@@ -29,6 +31,8 @@ DOMAIN_MODELS = (
     _triage_models,
     _triage_audit,
     _security_models,
+    _security_sessions,
+    _cases_models,
 )
 
 

@@ -84,6 +84,14 @@ def test_tips_to_subjects_and_reingest_changes_nothing(settings: Settings, tmp_p
     top = before[0]["subject_id"]
     profile = ok(suraksha(settings, "subject", top))
     assert top in profile and "Priority factors" in profile
+    # Reading a profile and exporting a list are audited, as the command line's user.
+    read = ok(suraksha(settings, "audit", "list", "--action", "subject.read", "--object", top))
+    assert "cli:" in read and "subject.read" in read
+    exports = ok(suraksha(settings, "audit", "list", "--action", "subject.export"))
+    assert "subjects.csv" in exports and "subjects.jsonl" in exports
+    ok(suraksha(settings, "subjects"))  # a table on screen is not an export
+    again_exports = ok(suraksha(settings, "audit", "list", "--action", "subject.export"))
+    assert again_exports.count("subject.export") == exports.count("subject.export")
     banks = ok(suraksha(settings, "hashes", "list"))
     assert "known" in banks
 

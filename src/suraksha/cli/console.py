@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import IntEnum
@@ -26,6 +27,16 @@ from suraksha.workspace import open_engine
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+
+
+def cli_actor() -> str:
+    """Who runs the command line, as the audit log names them: `cli:<login>` (the command line is
+    the trusted channel of docs/security.md; the web application names signed-in users)."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers and services
+        login = "unknown"
+    return f"cli:{login}"
 
 
 class ExitCode(IntEnum):

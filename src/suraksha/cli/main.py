@@ -9,12 +9,14 @@ import typer
 from suraksha import __version__
 from suraksha.cli import (
     audit,
+    cases,
     demo,
     hashes,
     intake,
     priority,
     scan,
     scans,
+    serve,
     subjects,
     synth,
     users,
@@ -44,9 +46,11 @@ hashes.register(app)
 scan.register(app)
 scans.register(app)
 subjects.register(app)
+cases.register(app)
 priority.register(app)
 users.register(app)
 audit.register(app)
+serve.register(app)
 
 
 def _version(value: bool) -> None:

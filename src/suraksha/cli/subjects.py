@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from suraksha.cli.console import console, engine, progress, settings
+from suraksha.cli.console import cli_actor, console, engine, progress, settings
 from suraksha.errors import UserInputError
 from suraksha.identity.ips import NO_POOLS, CarrierPools
 from suraksha.identity.judgements import (
@@ -26,9 +26,10 @@ from suraksha.identity.judgements import (
     record_judgement,
 )
 from suraksha.identity.linker import ResolveResult, resolve
-from suraksha.identity.subjects import LinkView, blocked_links_of, subjects_of_accounts
+from suraksha.identity.subjects import LinkView, refused_links_of, subjects_of_accounts
 from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
+from suraksha.intel.worklist import record_export, record_profile_read
 from suraksha.storage.session import reading, transaction
 
 CARRIER_POOLS_FILE = "carrier-pools.toml"
@@ -131,6 +132,11 @@ def _print_run(result: ResolveResult) -> None:
             f"[yellow]refused[/] {link.rule} {escape(link.value)} between {link.account_a} and "
             f"{link.account_b}: blocked by judgement {link.judgement}"
         )
+    for refusal in result.shared_lines:
+        console.print(
+            f"[yellow]refused[/] {refusal.rule} {escape(refusal.value)} between "
+            f"{refusal.account_a} and {refusal.account_b}: {escape(refusal.reason)}"
+        )
     for left, right in result.weak_refused:
         console.print(
             f"[yellow]refused[/] probabilistic link between {left} and {right}: their strong "
@@ -206,10 +212,15 @@ def subjects_command(
     Example: `suraksha subjects --min-priority 100 --due-within 30` (evidence about to be lost)
     """
     due_by = date.today() + timedelta(days=due_within) if due_within is not None else None
-    with reading(engine()) as session:
+    exporting = output is not OutputFormat.TABLE  # a file that can leave the application
+    with transaction(engine()) if exporting else reading(engine()) as session:
         briefs = subject_briefs(
             session, district=district, min_priority=min_priority, due_by=due_by, limit=limit
         )
+        if exporting:
+            filters = {"district": district, "min_priority": min_priority}
+            filters |= {"due_within": due_within, "limit": limit}
+            record_export(session, cli_actor(), f"subjects.{output.value}", len(briefs), filters)
     if output is OutputFormat.JSONL:
         for brief in briefs:
             typer.echo(json.dumps(brief.as_dict(), ensure_ascii=False, sort_keys=True))
@@ -231,10 +242,11 @@ def subject_command(
 
     Example: `suraksha subject subject-0a1b2c3d4e5f60718293`
     """
-    with reading(engine()) as session:
+    with transaction(engine()) as session:  # writing: the read is audited
         dossier = subject_dossier(session, subject_id)
+        record_profile_read(session, cli_actor(), dossier, channel="cli")
         account_ids = [view.account_id for view in dossier.accounts]
-        refused = blocked_links_of(session, account_ids)
+        refused = refused_links_of(session, account_ids)
         judged = judgements_touching(session, account_ids)
         elsewhere = subjects_of_accounts(
             session, [x for link in refused for x in (link.account_a, link.account_b)]
@@ -298,7 +310,7 @@ def subject_command(
                 link.rule,
                 escape(link.value),
                 f"{other} ({elsewhere.get(other, '-')})",
-                f"judgement {link.blocked_by}",
+                escape(link.refused_by),
             )
         console.print(cut)
     if judged:

@@ -8,7 +8,6 @@ a hidden prompt, or read from standard input with `--password-stdin`.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import datetime
 
@@ -16,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from suraksha.cli.console import console, engine, errors
+from suraksha.cli.console import cli_actor, console, engine, errors
 from suraksha.errors import UserInputError
 from suraksha.intel.gazetteer import district_named, state_named
 from suraksha.security.policy import Role
@@ -89,7 +88,7 @@ def add_command(
             session,
             name,
             role,
-            by=_cli_actor(),
+            by=cli_actor(),
             state=place_state,
             district=place_district,
             password=password,
@@ -142,7 +141,7 @@ def lock_command(
     """
     with transaction(engine()) as session:
         user = get_user(session, name)
-        lock_user(session, user, by=_cli_actor(), reason=reason)
+        lock_user(session, user, by=cli_actor(), reason=reason)
     console.print(f"User {escape(user.name)} is locked and cannot sign in.")
 
 
@@ -157,7 +156,7 @@ def unlock_command(
     """
     with transaction(engine()) as session:
         user = get_user(session, name)
-        unlock_user(session, user, by=_cli_actor(), reason=reason)
+        unlock_user(session, user, by=cli_actor(), reason=reason)
     console.print(f"User {escape(user.name)} can sign in again.")
 
 
@@ -174,7 +173,7 @@ def password_command(
     password = _password(password_stdin)
     with transaction(engine()) as session:
         user = get_user(session, name)
-        set_password(session, user, password, by=_cli_actor())
+        set_password(session, user, password, by=cli_actor())
     console.print(f"Password of {escape(user.name)} changed.")
 
 
@@ -199,7 +198,7 @@ def totp_command(
                 f"{user.name} already has a second factor; give --replace to issue a new one "
                 "(the old one stops working)."
             )
-        uri = enrol_totp(session, user, by=_cli_actor())
+        uri = enrol_totp(session, user, by=cli_actor())
     errors.print(
         "Shown once. Enter this in the authenticator app of "
         f"{escape(user.name)} now; it is as secret as a password:"
@@ -245,14 +244,6 @@ def _password(from_stdin: bool) -> str:
             "standard input."
         )
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-
-
-def _cli_actor() -> str:
-    try:
-        login = getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers and services
-        login = "unknown"
-    return f"cli:{login}"
 
 
 def _where(state: str | None, district: str | None) -> str:

@@ -1,0 +1,1 @@
+"""One router per domain; `web.app.ROUTERS` lists the modules the application includes."""

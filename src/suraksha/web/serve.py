@@ -1,0 +1,66 @@
+"""Running the web application under uvicorn, refusing a binding that would leak sessions.
+
+A session cookie sent over plain HTTP can be read by anyone on the path, so:
+- on the loopback address (the default, 127.0.0.1) plain HTTP is allowed, and a browser on the
+  same machine needs `SURAKSHA_COOKIE_SECURE=false` to keep the cookie over http://;
+- on any other address the cookie must be Secure (the default) and HTTPS terminated by a reverse
+  proxy in front (nginx, Caddy); a non-loopback binding with `SURAKSHA_COOKIE_SECURE=false` is
+  refused. Behind the proxy, `--proxy` trusts its X-Forwarded-For/-Proto so that sign-in
+  throttling sees the real client address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Final
+
+import uvicorn
+
+from suraksha.config import Settings
+from suraksha.errors import UserInputError
+from suraksha.web.app import create_app
+
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8000
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(settings: Settings, host: str) -> None:
+    """UserInputError for a non-loopback address with cookies allowed over plain HTTP."""
+    if not is_loopback(host) and not settings.cookie_secure:
+        raise UserInputError(
+            f"Refusing to serve on {host} with SURAKSHA_COOKIE_SECURE=false: sign-in cookies "
+            "would cross the network in clear. Serve on 127.0.0.1 behind an HTTPS reverse proxy "
+            "(and keep SURAKSHA_COOKIE_SECURE=true), or use 127.0.0.1 for a browser on this "
+            "machine (see docs/web.md)."
+        )
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    proxy: str | None = None,
+) -> None:
+    """Run the application until interrupted; `proxy` is the reverse proxy's address to trust."""
+    check_binding(settings, host)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=proxy is not None,
+        forwarded_allow_ips=proxy,
+        server_header=False,
+        date_header=True,
+    )
