@@ -176,7 +176,7 @@ def main() -> None:
         f"{summary.persons:,} persons (seed {args.seed})",
     )  # fmt: skip
     for name, score in scores.items():
-        table.add_row(name, f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}",
+        table.add_row(name, f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.3f}",
                       f"{score.predicted_pairs:,}", f"{score.true_pairs:,}")  # fmt: skip
     console.print(table)
     ours, raw = scores["suraksha resolve"], scores["baseline raw-equality"]

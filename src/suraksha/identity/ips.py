@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from pathlib import Path
 
@@ -140,6 +141,11 @@ def parse_endpoint(text: str) -> tuple[IPAddress | None, int | None]:
     return _split(text)
 
 
+# A resolution parses and classifies every capture (and the probabilistic layer every account's
+# lines), yet home lines and carrier-pool addresses recur on thousands of captures: parse and
+# classify each text once. Pure functions of hashable values (CarrierPools hashes its ranges);
+# bounded.
+@lru_cache(maxsize=200_000)
 def _split(text: str) -> tuple[IPAddress | None, int | None]:
     value = text.strip()
     port: int | None = None
@@ -276,6 +282,7 @@ class CarrierPools:
 NO_POOLS = CarrierPools()
 
 
+@lru_cache(maxsize=200_000)
 def classify(address: IPAddress, pools: CarrierPools = NO_POOLS) -> AddressClass:
     """The class of an address: special-purpose ranges first, then configured carrier pools."""
     table = _SPECIAL_V4 if isinstance(address, IPv4Address) else _SPECIAL_V6

@@ -80,7 +80,7 @@ from suraksha.identity.probabilistic import (
     weak_record,
 )
 from suraksha.identity.shared_lines import names_conflict, names_join, telling
-from suraksha.identity.subjects import stable_ids, store_components, totals
+from suraksha.identity.subjects import LinkRow, stable_ids, store_components, totals
 from suraksha.intake.accounts import (
     AccountView,
     IdentifierFact,
@@ -218,20 +218,12 @@ class _Template:
     extra: dict[str, Any]
     score: float = 1.0
 
-    def make(self, a: str, b: str) -> AccountLink:
+    def make(self, a: str, b: str) -> LinkRow:
         evidence = {
             "identifiers": [*self.identifiers.get(a, ()), *self.identifiers.get(b, ())],
             **self.extra,
         }
-        return AccountLink(
-            account_a=a,
-            account_b=b,
-            rule=self.rule,
-            kind=self.kind,
-            value=self.value,
-            score=self.score,
-            evidence=evidence,
-        )
+        return LinkRow(a, b, self.rule, self.kind, self.value, self.score, evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -824,7 +816,7 @@ def _components(
     result: ResolveResult,
     strong: dict[str, set[tuple[str, str]]] | None = None,
     names: dict[str, set[str]] | None = None,
-) -> tuple[dict[str, list[str]], list[AccountLink]]:
+) -> tuple[dict[str, list[str]], list[LinkRow]]:
     """Apply proposals in their fixed order, refusing unions a `different` judgement forbids.
 
     Greedy in rule order: a refused union leaves both sets as they were, so on any chain of links
@@ -844,7 +836,7 @@ def _components(
                 for account in members:
                     if account in components:
                         components.tag(account, judgement.id, side)
-    links: list[AccountLink] = []
+    links: list[LinkRow] = []
     for proposal in sorted(proposals, key=lambda p: p.order):
         template = proposal.template
         if template.rule == RULE_PROBABILISTIC and components.conflict(*proposal.members):
@@ -909,7 +901,7 @@ def _refuse_shared(
     placed: list[str],
     member: str,
     shared: dict[str, Any],
-) -> AccountLink:
+) -> LinkRow:
     """The stored refusal of a shared line's link from `member` to the holder that explains it
     (the first whose names conflict with its own, else the first holder), with the reasons."""
     mine = components.names(member)

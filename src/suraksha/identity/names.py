@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Platforms and NCMEC mask values they will not disclose ("ra*****@gmail.com", "+91******2345") and
 # cut long ones ("Rajesh Ku…"). A masked value is not the value: it must never be linked on.
@@ -138,6 +139,9 @@ _LETTER_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _VOWELS = frozenset("aeiouy")
 
 
+# Names are drawn from a small vocabulary of tokens, and a resolution folds every account's names
+# (and the shared-line guard every holder's): fold each token once. Bounded; pure functions.
+@lru_cache(maxsize=100_000)
 def _spell(latin: str) -> str:
     """The key spelling of one lower-case Latin token."""
     if latin in _VARIANTS:
@@ -157,6 +161,7 @@ _COMMON_TOKENS = frozenset(
 )
 
 
+@lru_cache(maxsize=100_000)
 def _latin(token: str) -> str | None:
     """The token with accents removed when it is written in Latin letters, else None."""
     stripped = "".join(

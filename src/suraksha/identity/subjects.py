@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from suraksha.identity.models import AccountLink, Subject, SubjectMember
 from suraksha.ids import make_id
 from suraksha.storage.base import utcnow
+from suraksha.storage.bulk import bulk_insert
 
 _BATCH = 500
 # A stored link joined its two accounts when neither a judgement nor a guard refused it.
@@ -185,7 +186,7 @@ def store_components(
     scope: set[str],
     groups: dict[str, list[str]],
     assigned: dict[str, str],
-    links: list[AccountLink],
+    links: list[LinkRow],
     previous: dict[str, str],
 ) -> None:
     """Replace the members and links of the accounts in `scope`, drop the subjects they no longer
@@ -214,24 +215,67 @@ def store_components(
     stored = _member_counts(session, keep & existing)
     now = utcnow()
     changed: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
     for root, members in groups.items():
         subject_id = assigned[root]
         if subject_id not in existing:
-            session.add(
-                Subject(id=subject_id, created_at=now, updated_at=now, member_count=len(members))
-            )
+            row = {"id": subject_id, "created_at": now, "updated_at": now}
+            added.append(row | {"member_count": len(members)})
         elif before[subject_id] != set(members) or stored.get(subject_id) != len(members):
             changed.append({"id": subject_id, "member_count": len(members), "updated_at": now})
     if changed:
         session.execute(update(Subject), changed)
     session.flush()
-    session.add_all(
-        SubjectMember(account_id=member, subject_id=assigned[root])
-        for root, members in groups.items()
-        for member in members
+    # Hundreds of thousands of rows on a full run: plain bulk inserts (`storage.bulk`), not ORM
+    # objects, whose unit of work costs more than the database does.
+    _insert(session, Subject, added)
+    _insert(
+        session,
+        SubjectMember,
+        [
+            {"account_id": member, "subject_id": assigned[root]}
+            for root, members in groups.items()
+            for member in members
+        ],
     )
-    session.add_all(links)
-    session.flush()
+    _insert(session, AccountLink, [_link_row(link) for link in links])
+
+
+def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    bulk_insert(session.connection(), model.__table__, rows)
+
+
+@dataclass(slots=True)
+class LinkRow:
+    """A link as the linker makes it, before it is stored (an `AccountLink` row without its id).
+
+    Plain data, not an ORM instance: a full run makes one per linked account pair, hundreds of
+    thousands, and instrumented instances cost more to build than to store.
+    """
+
+    account_a: str
+    account_b: str
+    rule: str
+    kind: str
+    value: str
+    score: float = 1.0
+    evidence: dict[str, Any] = field(default_factory=dict)
+    blocked_by: int | None = None
+    refused: str | None = None
+
+
+def _link_row(link: LinkRow) -> dict[str, Any]:
+    return {
+        "account_a": link.account_a,
+        "account_b": link.account_b,
+        "rule": link.rule,
+        "kind": link.kind,
+        "value": link.value,
+        "score": link.score,
+        "evidence": link.evidence,
+        "blocked_by": link.blocked_by,
+        "refused": link.refused,
+    }
 
 
 def totals(session: Session) -> tuple[int, int, int]:

@@ -76,8 +76,11 @@ def make_email(rng: random.Random, words: tuple[str, ...], taken: set[str], gmai
         else:
             local = f"{first}{digits}{rng.choice(('', 'x', 'kl', 'hyd', 'mass'))}"
         address = f"{local}@{domain}"
-        if address not in taken:
-            taken.add(address)
+        # Gmail ignores dots in the local part: `raju.chowdary2006` and `rajuchowdary2006` are
+        # one mailbox, which Google would never give to two people.
+        mailbox = f"{local.replace('.', '')}@{domain}" if gmail else address
+        if mailbox not in taken:
+            taken.add(mailbox)
             return address
 
 

@@ -13,6 +13,7 @@ Traps planted for identity resolution, each with a known answer in `truth.json`:
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -173,11 +174,16 @@ def _contacts(rng: random.Random, drafts: list[_Draft]) -> None:
 
 def _screen_name(rng: random.Random, name: names.PersonName, taken: set[str]) -> str:
     stem = names.handle_stem(rng, name)
-    while True:
-        candidate = stem if rng.random() < 0.3 else f"{stem}{rng.randint(1, 999)}"
+    # Up to 999 numbered handles a stem on a platform; beyond ~40,000 persons the popular stems
+    # fill them and the draw would loop for ever, so after many misses numbers grow longer (as
+    # platforms suggest). Small corpora never reach it: their handles are unchanged.
+    for attempt in itertools.count():
+        top = 999 if attempt < 200 else 10 ** (4 + attempt // 1000) - 1
+        candidate = stem if rng.random() < 0.3 else f"{stem}{rng.randint(1, top)}"
         if candidate not in taken:
             taken.add(candidate)
             return candidate
+    raise AssertionError("unreachable")  # itertools.count never ends
 
 
 def _open_account(
