@@ -46,6 +46,7 @@ def test_every_setting_is_documented() -> None:
         "SURAKSHA_GEOIP_DB",
         "SURAKSHA_STATIONS",
         "SURAKSHA_COOKIE_SECURE",
+        "SURAKSHA_SECRET_KEY",
     }
     assert all(f"`{name}`" in readme for name in settings)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from suraksha.security import totp
 from suraksha.security.audit import events, verify
 from suraksha.security.policy import Role
+from suraksha.security.secrets import SecretBox
 from suraksha.security.signin import (
     LOCKOUT,
     MAX_FAILED_SIGN_INS,
@@ -29,12 +31,13 @@ FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "monsoon ferry tamarind"  # noqa: S105 (a synthetic account's)
 AT = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 CLI = "cli:root"
+BOX = SecretBox([Fernet.generate_key().decode("ascii")])
 
 
 def sign_in(db: Engine, name: str, password: str, at: datetime, code: str | None = None) -> SignIn:
     """One sign-in attempt in its own committed transaction, as the web layer will make it."""
     with transaction(db) as session:
-        return authenticate(session, name, password, code=code, at=at, hasher=FAST)
+        return authenticate(session, name, password, box=BOX, code=code, at=at, hasher=FAST)
 
 
 def officer(db: Engine) -> None:
@@ -55,7 +58,7 @@ def test_a_district_officer_signs_in_with_a_password(db: Engine) -> None:
     officer(db)
     with transaction(db) as session:
         result = authenticate(
-            session, "Asha ", PASSWORD, case_ids=["FIR-1/2026"], at=AT, hasher=FAST
+            session, "Asha ", PASSWORD, box=BOX, case_ids=["FIR-1/2026"], at=AT, hasher=FAST
         )
     assert result.outcome is Outcome.SIGNED_IN and result.actor is not None
     assert (result.actor.name, result.actor.district, result.actor.case_ids) == (
@@ -131,10 +134,10 @@ def test_an_admin_needs_a_second_factor(db: Engine) -> None:
     assert first.outcome is Outcome.ENROLMENT_NEEDED and first.actor is None
     assert first.user_id is not None
     with transaction(db) as session:
-        enrol_totp(session, get_user(session, "root"), by="root")
-        secret = get_user(session, "root").totp_secret or ""
+        secret = enrol_totp(session, get_user(session, "root"), by="root", box=BOX).secret
     with transaction(db) as session:
-        done = complete_second_factor(session, first.user_id, totp.code_at(secret, AT), at=AT)
+        code = totp.code_at(secret, AT)
+        done = complete_second_factor(session, first.user_id, code, box=BOX, at=AT)
     assert done.outcome is Outcome.SIGNED_IN and done.actor is not None
     assert done.actor.role is Role.ADMIN
 
@@ -161,8 +164,7 @@ def test_wrong_codes_count_towards_the_lockout(db: Engine) -> None:
             password=PASSWORD,
             hasher=FAST,
         )
-        enrol_totp(session, user, by=CLI)
-        secret = user.totp_secret or ""
+        secret = enrol_totp(session, user, by=CLI, box=BOX).secret
     right = totp.code_at(secret, AT)
     wrong = "000000" if right != "000000" else "111111"
     for _ in range(MAX_FAILED_SIGN_INS):
@@ -173,9 +175,9 @@ def test_wrong_codes_count_towards_the_lockout(db: Engine) -> None:
 def test_the_second_step_is_refused_for_a_locked_account(db: Engine) -> None:
     with transaction(db) as session:
         user = add_user(session, "root", Role.ADMIN, by=CLI, password=PASSWORD, hasher=FAST)
-        enrol_totp(session, user, by=CLI)
-        secret, user_id = user.totp_secret or "", user.id
+        secret, user_id = enrol_totp(session, user, by=CLI, box=BOX).secret, user.id
         lock_user(session, user, by=CLI)
     with transaction(db) as session:
-        result = complete_second_factor(session, user_id, totp.code_at(secret, AT), at=AT)
+        code = totp.code_at(secret, AT)
+        result = complete_second_factor(session, user_id, code, box=BOX, at=AT)
     assert result.outcome is Outcome.REFUSED

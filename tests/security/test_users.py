@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +16,7 @@ from suraksha.security import passwords, totp
 from suraksha.security.audit import events, verify
 from suraksha.security.models import User
 from suraksha.security.policy import Actor, Role
+from suraksha.security.secrets import SecretBox
 from suraksha.security.users import (
     actor_of,
     add_user,
@@ -35,6 +37,7 @@ PASSWORD = "monsoon ferry tamarind"  # noqa: S105 (a synthetic account's)
 AT = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 WEAK = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 """Parameters of an older installation: its hashes must be upgraded on sign-in."""
+BOX = SecretBox([Fernet.generate_key().decode("ascii")])
 
 
 def test_accounts_are_created_with_their_jurisdiction_and_audited(db: Engine) -> None:
@@ -166,24 +169,25 @@ def test_totp_enrolment_confirmation_and_replay(db: Engine) -> None:
     with transaction(db) as session:
         user = add_user(session, "root", Role.ADMIN, by=CLI, password=PASSWORD)
         assert totp_required(user)  # admin: required before any secret exists
-        uri = enrol_totp(session, user, by=CLI)
-        secret = user.totp_secret or ""
-        assert uri == f"otpauth://totp/Suraksha:root?secret={secret}&issuer=Suraksha"
+        enrolment = enrol_totp(session, user, by=CLI, box=BOX)
+        secret = enrolment.secret
+        assert enrolment.uri == f"otpauth://totp/Suraksha:root?secret={secret}&issuer=Suraksha"
         assert len(secret) == 32
+        assert secret not in repr(enrolment)
         code = totp.code_at(secret, AT)
-        assert not confirm_totp(session, user, "000000" if code != "000000" else "111111", at=AT)
+        wrong = "000000" if code != "000000" else "111111"
+        assert not confirm_totp(session, user, wrong, box=BOX, at=AT)
         assert user.totp_confirmed_at is None
-        assert confirm_totp(session, user, f"{code[:3]} {code[3:]}", at=AT)
+        assert confirm_totp(session, user, f"{code[:3]} {code[3:]}", box=BOX, at=AT)
         assert user.totp_confirmed_at == AT
         # The same code again, still within its 30 s: a replay.
-        assert not confirm_totp(session, user, code, at=AT + timedelta(seconds=10))
+        assert not confirm_totp(session, user, code, box=BOX, at=AT + timedelta(seconds=10))
         # The previous step's code is older than the one used: refused too.
-        assert not confirm_totp(
-            session, user, totp.code_at(secret, AT - timedelta(seconds=30)), at=AT
-        )
+        earlier = totp.code_at(secret, AT - timedelta(seconds=30))
+        assert not confirm_totp(session, user, earlier, box=BOX, at=AT)
         # The next step's code, at the next step: accepted.
         later = AT + timedelta(seconds=30)
-        assert confirm_totp(session, user, totp.code_at(secret, later), at=later)
+        assert confirm_totp(session, user, totp.code_at(secret, later), box=BOX, at=later)
         actions = [e.action for e in events(session)]
     assert actions == ["user.totp_confirm", "user.totp_enrol", "user.add"]
     with reading(db) as session:
@@ -204,11 +208,12 @@ def test_a_second_factor_once_confirmed_is_required_for_any_role(db: Engine) -> 
     with transaction(db) as session:
         user = add_user(session, "meera", Role.AUDITOR, by=CLI, password=PASSWORD)
         assert not totp_required(user)
-        enrol_totp(session, user, by=CLI)
+        secret = enrol_totp(session, user, by=CLI, box=BOX).secret
         assert not totp_required(user)  # issued, not yet confirmed
-        assert confirm_totp(session, user, totp.code_at(user.totp_secret or "", AT), at=AT)
+        assert confirm_totp(session, user, totp.code_at(secret, AT), box=BOX, at=AT)
         assert totp_required(user)
-        enrol_totp(session, user, by=CLI)  # a lost phone: the new secret starts unconfirmed
+        # A lost phone: the new secret starts unconfirmed.
+        enrol_totp(session, user, by=CLI, box=BOX)
         assert user.totp_confirmed_at is None and user.totp_last_step is None
         assert events(session)[0].detail == {"replaced": True}
 
@@ -228,12 +233,13 @@ def test_lock_and_unlock_are_audited_with_their_reasons(db: Engine) -> None:
     ]
 
 
-def test_the_totp_secret_is_stored_only_in_its_column(db: Engine) -> None:
+def test_the_totp_secret_is_stored_only_sealed(db: Engine) -> None:
     with transaction(db) as session:
         user = add_user(session, "root", Role.ADMIN, by=CLI, password=PASSWORD)
-        enrol_totp(session, user, by=CLI)
-        secret = user.totp_secret
+        secret = enrol_totp(session, user, by=CLI, box=BOX).secret
     with reading(db) as session:
-        assert session.scalar(select(User.totp_secret).where(User.name == "root")) == secret
+        sealed = session.scalar(select(User.totp_sealed).where(User.name == "root"))
         dumped = session.execute(text("SELECT * FROM security_audit_events")).all()
-    assert secret and secret not in str(dumped)
+        rows = session.execute(text("SELECT * FROM security_users")).all()
+    assert sealed is not None and BOX.open(sealed) == secret
+    assert secret not in str(dumped) and secret not in str(rows)

@@ -28,6 +28,7 @@ with warnings.catch_warnings():
 from suraksha.config import Settings
 from suraksha.security.models import User
 from suraksha.security.policy import Role
+from suraksha.security.secrets import SecretBox
 from suraksha.security.users import add_user, enrol_totp, find_user
 from suraksha.storage.session import transaction
 from suraksha.web.app import create_app
@@ -80,8 +81,8 @@ def make_user(
                 password=password,
             )
             if totp:
-                enrol_totp(session, user, by="cli:test")
-                return user.totp_secret
+                box = SecretBox.from_settings(settings)
+                return enrol_totp(session, user, by="cli:test", box=box).secret
             return None
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
-"""`suraksha users`: create accounts (the first admin too), list, lock, reset passwords, enrol TOTP.
+"""`suraksha users`: create accounts (the first admin too), list, lock, reset passwords, enrol TOTP,
+re-seal the TOTP secrets after a key change.
 
 The command line is the trusted channel: whoever can run it against the workspace already holds
 the database. Changes are recorded in the audit log as made by "cli:<login name>". A password is
@@ -15,10 +16,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from suraksha.cli.console import cli_actor, console, engine, errors
+from suraksha.cli.console import cli_actor, console, engine, errors, settings
 from suraksha.errors import UserInputError
 from suraksha.intel.gazetteer import district_named, state_named
 from suraksha.security.policy import Role
+from suraksha.security.secrets import SecretBox
 from suraksha.security.users import (
     TOTP_ROLES,
     UserView,
@@ -27,6 +29,7 @@ from suraksha.security.users import (
     get_user,
     list_users,
     lock_user,
+    reseal_totp_secrets,
     set_password,
     unlock_user,
 )
@@ -35,7 +38,7 @@ from suraksha.storage.session import reading, transaction
 
 users_app = typer.Typer(
     help="User accounts: add (the first admin too), list, lock, unlock, reset a password, enrol "
-    "a second factor (TOTP). See docs/security.md.",
+    "a second factor (TOTP), re-seal TOTP secrets with a new key. See docs/security.md.",
     no_args_is_help=True,
 )
 
@@ -191,20 +194,46 @@ def totp_command(
 
     Example: `suraksha users totp ravi.menon`
     """
+    box = SecretBox.from_settings(settings())
     with transaction(engine()) as session:
         user = get_user(session, name)
-        if user.totp_secret is not None and not replace:
+        if user.totp_sealed is not None and not replace:
             raise UserInputError(
                 f"{user.name} already has a second factor; give --replace to issue a new one "
                 "(the old one stops working)."
             )
-        uri = enrol_totp(session, user, by=cli_actor())
+        uri = enrol_totp(session, user, by=cli_actor(), box=box).uri
     errors.print(
         "Shown once. Enter this in the authenticator app of "
         f"{escape(user.name)} now; it is as secret as a password:"
     )
     # Plain print: no markup, no wrapping, so that the URI can be copied or piped into a QR tool.
     print(uri)
+
+
+@users_app.command("rotate-key")
+def rotate_key_command() -> None:
+    """Seal every account's TOTP secret again with the first key of SURAKSHA_SECRET_KEY, so
+    that the keys after it can be dropped. Rotate in three steps: set SURAKSHA_SECRET_KEY to
+    "NEW,OLD" everywhere (every secret still opens), run this, then set it to "NEW" alone. To
+    move from the workspace's secret.key to the variable, give its contents as OLD. All
+    secrets are re-sealed or, if one opens with none of the keys, none are; each account
+    re-sealed is audited. Confirmed authenticators keep working: the secrets do not change.
+
+    Example: `SURAKSHA_SECRET_KEY="$NEW_KEY,$OLD_KEY" suraksha users rotate-key`
+    """
+    box = SecretBox.from_settings(settings())
+    with transaction(engine()) as session:
+        count = reseal_totp_secrets(session, by=cli_actor(), box=box)
+    if count == 0:
+        console.print("No account has a TOTP secret: nothing to re-seal.")
+        return
+    console.print(f"{count} TOTP secret{'s' if count != 1 else ''} re-sealed with the first key.")
+    if box.source == "SURAKSHA_SECRET_KEY" and box.key_count > 1:
+        console.print(
+            "Every secret now opens with the first key alone: set SURAKSHA_SECRET_KEY to it "
+            "and drop the others."
+        )
 
 
 def _jurisdiction(state: str | None, district: str | None) -> tuple[str | None, str | None, str]:

@@ -5,6 +5,7 @@
     signin.py     authentication with the second factor and lockout
     passwords.py  argon2id parameters and what a password must be
     totp.py       RFC 6238 codes, checked once only
+    secrets.py    `SecretBox`: TOTP secrets sealed at rest with SURAKSHA_SECRET_KEY
     audit.py      `record` and `verify` of the audit chain
     models.py     the tables: security_users, security_audit_events, security_audit_head
 

@@ -6,9 +6,11 @@ AuditHead    the single row naming the last event (seq, hash): what the chain mu
              deleting the newest events is noticed as surely as deleting old ones
 
 Secrets: `password_hash` is an argon2id hash (the password itself is never stored).
-`totp_secret` is the TOTP seed in base32, stored as is: whoever reads it can make codes, so the
-database is as sensitive as the unit's evidence and is protected the same way (docs/security.md).
-Neither is ever put in the audit log, a message, a log line or a `repr`.
+`totp_sealed` is the TOTP seed sealed by `secrets.SecretBox` (a Fernet token under
+SURAKSHA_SECRET_KEY, or the workspace's key file): a dump or backup of the database without the
+key cannot make codes. The clear seed exists only in memory, and on the one page or command
+output that shows it at enrolment (docs/security.md). Neither column is ever put in the audit
+log, a message, a log line or a `repr`.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class User(Base):
     state: Mapped[str | None] = mapped_column(String(100))
     district: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str | None] = mapped_column(Text)  # None: cannot sign in yet
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_sealed: Mapped[str | None] = mapped_column(Text)  # SecretBox.seal(base32 seed)
     totp_confirmed_at: Mapped[datetime | None]  # None: enrolled but no code shown back yet
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # refuses a replayed code
     failed_sign_ins: Mapped[int] = mapped_column(default=0)  # consecutive; reset on success

@@ -22,7 +22,8 @@ nor which are locked. Refusals are audited; an unknown name is recorded without 
 (people type passwords into the name field).
 
 The caller commits the transaction whatever the outcome: a refusal changes the failure count
-and writes audit events that must persist.
+and writes audit events that must persist. The second factor is checked against the secret
+opened with the workspace's `SecretBox` (`box`), which is passed in by the caller.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from suraksha.security import audit, passwords
 from suraksha.security.audit import Action
 from suraksha.security.models import User
 from suraksha.security.policy import Actor
+from suraksha.security.secrets import SecretBox
 from suraksha.security.users import (
     OBJECT_KIND,
     actor_of,
@@ -82,6 +84,7 @@ def authenticate(
     name: str,
     password: str,
     *,
+    box: SecretBox,
     code: str | None = None,
     case_ids: Iterable[str] = (),
     at: datetime | None = None,
@@ -89,7 +92,8 @@ def authenticate(
 ) -> SignIn:
     """Check a name and password (and `code`, when given and required) and say what comes next.
 
-    `case_ids` are the cases assigned to the person, put on the `Actor` when signed in.
+    `case_ids` are the cases assigned to the person, put on the `Actor` when signed in; `box`
+    opens the account's TOTP secret (read only when a code is checked).
     """
     now = at or utcnow()
     user = find_user(session, name)
@@ -110,11 +114,11 @@ def authenticate(
         return _failure(session, user, now, "password")
     if not totp_required(user):
         return _signed_in(session, user, now, case_ids, second_factor=False)
-    if user.totp_secret is None:
+    if user.totp_sealed is None:
         return SignIn(Outcome.ENROLMENT_NEEDED, "no second factor yet", user.id)
     if code is None:
         return SignIn(Outcome.TOTP_NEEDED, "code needed", user.id)
-    return _second_factor(session, user, code, now, case_ids)
+    return _second_factor(session, user, code, now, case_ids, box)
 
 
 def complete_second_factor(
@@ -122,6 +126,7 @@ def complete_second_factor(
     user_id: int,
     code: str,
     *,
+    box: SecretBox,
     case_ids: Iterable[str] = (),
     at: datetime | None = None,
 ) -> SignIn:
@@ -134,13 +139,18 @@ def complete_second_factor(
     user = session.get(User, user_id)
     if user is None or not user.active or _locked(user, now):
         return SignIn(Outcome.REFUSED, "cannot sign in", user_id)
-    return _second_factor(session, user, code, now, case_ids)
+    return _second_factor(session, user, code, now, case_ids, box)
 
 
 def _second_factor(
-    session: Session, user: User, code: str, now: datetime, case_ids: Iterable[str]
+    session: Session,
+    user: User,
+    code: str,
+    now: datetime,
+    case_ids: Iterable[str],
+    box: SecretBox,
 ) -> SignIn:
-    if not confirm_totp(session, user, code, at=now):
+    if not confirm_totp(session, user, code, box=box, at=now):
         return _failure(session, user, now, "code")
     return _signed_in(session, user, now, case_ids, second_factor=True)
 

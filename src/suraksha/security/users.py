@@ -8,13 +8,16 @@ Who must use a second factor: `admin` and `state_analyst` always (`TOTP_ROLES`: 
 district, or all of a state), and anyone who has confirmed one. Enrolment is best done by an
 admin with `suraksha users totp NAME` and the URI handed over in person; a user who has no secret
 yet is asked to enrol at first sign-in (see `signin.Outcome.ENROLMENT_NEEDED`).
+
+TOTP secrets are stored sealed (`secrets.SecretBox`, issue #7): every function that makes or
+reads one takes the workspace's box, and the clear secret only ever lives in memory.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -27,6 +30,7 @@ from suraksha.security import audit, passwords, totp
 from suraksha.security.audit import Action, Who
 from suraksha.security.models import User
 from suraksha.security.policy import Actor, Role, needs_district, needs_state
+from suraksha.security.secrets import SecretBox
 from suraksha.storage.base import utcnow
 
 NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9._-]{1,63}")
@@ -34,6 +38,8 @@ NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 TOTP_ROLES: Final = frozenset({Role.ADMIN, Role.STATE_ANALYST})
 """Roles that must sign in with a second factor (issue #7)."""
 OBJECT_KIND: Final = "user"
+TOTP_RESEAL: Final = "user.totp_reseal"
+"""The audit action of `reseal_totp_secrets` (one event per account re-sealed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,18 @@ class UserView:
             created_at=user.created_at,
             last_sign_in_at=user.last_sign_in_at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """A new TOTP secret, to show its owner once: as text and as an `otpauth://` URI.
+
+    Both are as secret as a password; neither is in the `repr`, so neither reaches a log line.
+    """
+
+    account: str
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)
 
 
 def check_name(name: str) -> str:
@@ -222,29 +240,43 @@ def totp_required(user: User) -> bool:
     return Role(user.role) in TOTP_ROLES or user.totp_confirmed_at is not None
 
 
-def enrol_totp(session: Session, user: User, *, by: Who) -> str:
-    """Give the account a new TOTP secret and return its provisioning URI, to show once.
+def enrol_totp(session: Session, user: User, *, by: Who, box: SecretBox) -> Enrolment:
+    """Give the account a new TOTP secret, stored sealed by `box`; return it to show once.
 
     Replaces any earlier secret (a lost phone). The secret is confirmed, and from then on
     required, when the user first signs in with a code from it (`confirm_totp`).
     """
-    replaced = user.totp_secret is not None
-    user.totp_secret = totp.new_secret()
+    replaced = user.totp_sealed is not None
+    secret = totp.new_secret()
+    user.totp_sealed = box.seal(secret)
     user.totp_confirmed_at = None
     user.totp_last_step = None
     audit.record(session, by, Action.USER_TOTP_ENROL, OBJECT_KIND, user.id, {"replaced": replaced})
-    return totp.provisioning_uri(user.totp_secret, user.name)
+    return Enrolment(user.name, secret, totp.provisioning_uri(secret, user.name))
 
 
-def confirm_totp(session: Session, user: User, code: str, *, at: datetime | None = None) -> bool:
+def pending_enrolment(user: User, box: SecretBox) -> Enrolment | None:
+    """The account's issued but not yet confirmed secret, to show again on the enrolment page
+    until the first code from it is accepted; None once confirmed (or when there is none)."""
+    if user.totp_sealed is None or user.totp_confirmed_at is not None:
+        return None
+    secret = box.open(user.totp_sealed)
+    return Enrolment(user.name, secret, totp.provisioning_uri(secret, user.name))
+
+
+def confirm_totp(
+    session: Session, user: User, code: str, *, box: SecretBox, at: datetime | None = None
+) -> bool:
     """True when `code` is valid now and unused; marks the account's secret confirmed.
 
-    A used code (its time step not newer than the last accepted one) is refused.
+    A used code (its time step not newer than the last accepted one) is refused. The secret is
+    opened with `box` for this check only.
     """
-    if user.totp_secret is None:
+    if user.totp_sealed is None:
         return False
     now = at or utcnow()
-    step = totp.accepted_step(user.totp_secret, code, now, last_step=user.totp_last_step)
+    secret = box.open(user.totp_sealed)
+    step = totp.accepted_step(secret, code, now, last_step=user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
@@ -254,10 +286,29 @@ def confirm_totp(session: Session, user: User, code: str, *, at: datetime | None
     return True
 
 
+def reseal_totp_secrets(session: Session, *, by: Who, box: SecretBox) -> int:
+    """Seal every account's TOTP secret again with the first key of `box`; returns how many.
+
+    The second half of a key rotation: with SURAKSHA_SECRET_KEY="new,old" every secret opens,
+    and after this every one is sealed with "new", so "old" can be dropped. Either all are
+    re-sealed or, when one opens with none of the keys, none are (the caller's transaction).
+    Each account re-sealed is audited.
+    """
+    users = session.scalars(select(User).where(User.totp_sealed.is_not(None)).order_by(User.id))
+    count = 0
+    for user in users:
+        if user.totp_sealed is None:  # excluded by the query; said again for the type checker
+            continue
+        user.totp_sealed = box.reseal(user.totp_sealed)
+        audit.record(session, by, TOTP_RESEAL, OBJECT_KIND, user.id)
+        count += 1
+    return count
+
+
 def _second_factor(user: User) -> str:
     if user.totp_confirmed_at is not None:
         return "confirmed"
-    if user.totp_secret is not None:
+    if user.totp_sealed is not None:
         return "issued"
     return "missing" if Role(user.role) in TOTP_ROLES else "-"
 

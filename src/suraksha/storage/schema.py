@@ -1,8 +1,15 @@
-"""Creating and upgrading the database schema through the Alembic history."""
+"""Creating and upgrading the database schema through the Alembic history.
+
+Most migrations need only the connection. One that must encrypt or decrypt data (0013 seals the
+TOTP secrets) finds the workspace's sealer in the Alembic config's attributes under
+`SEALER_ATTRIBUTE`: `workspace.open_engine` passes `security.secrets.SecretBox` for its settings
+(storage itself imports no domain, so it knows the sealer only by the `SecretSealer` protocol).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final, Protocol
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +21,19 @@ from sqlalchemy.exc import OperationalError
 from suraksha.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SEALER_ATTRIBUTE: Final = "secret_sealer"
+
+
+class SecretSealer(Protocol):
+    """Encrypts secrets for storage and decrypts them (security.secrets.SecretBox)."""
+
+    def seal(self, text: str) -> str:
+        """`text` encrypted, as text to store."""
+        ...
+
+    def open(self, token: str) -> str:
+        """The text a `seal` made."""
+        ...
 
 
 def alembic_config(metadata: MetaData | None = None) -> Config:
@@ -38,10 +58,15 @@ def current_revision(engine: Engine) -> str | None:
         raise StorageError(f"Cannot open the database: {err.orig}.") from err
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str | None]:
-    """Bring the database to the head revision; returns (revision before, revision after)."""
+def upgrade(engine: Engine, *, sealer: SecretSealer | None = None) -> tuple[str | None, str | None]:
+    """Bring the database to the head revision; returns (revision before, revision after).
+
+    `sealer` is for migrations that encrypt stored secrets; without it, such a migration
+    refuses to run when there is something to encrypt.
+    """
     before = current_revision(engine)
     config = alembic_config()
+    config.attributes[SEALER_ATTRIBUTE] = sealer
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -22,6 +22,7 @@ from suraksha.errors import UserInputError
 from suraksha.intel.gazetteer import district_named, state_named
 from suraksha.security import audit
 from suraksha.security.policy import Actor, Permission, Role, require
+from suraksha.security.secrets import SecretBox
 from suraksha.security.sessions import close_sessions_of
 from suraksha.security.users import (
     TOTP_ROLES,
@@ -148,9 +149,10 @@ def reset_totp(request: Request, session: Db, who: Who, name: str) -> Response:
     URL, a flash or a log); the account's open sessions end."""
     _admin(who.actor)
     user = get_user(session, name)
-    uri = enrol_totp(session, user, by=who.actor)
+    box = SecretBox.from_settings(settings_of(request))
+    enrolment = enrol_totp(session, user, by=who.actor, box=box)
     close_sessions_of(session, user.id)
-    context = {"account": user.name, "uri": uri, "secret": user.totp_secret}
+    context = {"account": enrolment.account, "uri": enrolment.uri, "secret": enrolment.secret}
     return render(request, "admin/totp.html", context)
 
 

@@ -21,8 +21,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from suraksha.security import audit, totp
+from suraksha.security import audit
 from suraksha.security.models import User
+from suraksha.security.secrets import SecretBox
 from suraksha.security.sessions import (
     Stage,
     close_session,
@@ -31,7 +32,7 @@ from suraksha.security.sessions import (
     purge_expired,
 )
 from suraksha.security.signin import REFUSAL, Outcome, authenticate, complete_second_factor
-from suraksha.security.users import enrol_totp, find_user
+from suraksha.security.users import enrol_totp, find_user, pending_enrolment
 from suraksha.web.csrf import SESSION_COOKIE
 from suraksha.web.deps import (
     Db,
@@ -39,6 +40,7 @@ from suraksha.web.deps import (
     client_address,
     current,
     set_session_cookie,
+    settings_of,
 )
 from suraksha.web.templating import flash, render
 
@@ -47,6 +49,11 @@ router = APIRouter()
 HOME: Final = "/"
 SIGN_OUT: Final = "user.sign_out"
 THROTTLED: Final = "Too many sign-in attempts from this address: wait a few minutes and retry."
+
+
+def _box(request: Request) -> SecretBox:
+    """The box that seals and opens TOTP secrets with the application's key."""
+    return SecretBox.from_settings(settings_of(request))
 
 
 def safe_next(target: str | None) -> str:
@@ -117,7 +124,7 @@ def signin(
     target = safe_next(next)
     if (refused := _throttled(request)) is not None:
         return refused
-    result = authenticate(session, name, password)
+    result = authenticate(session, name, password, box=_box(request))
     if result.outcome is Outcome.SIGNED_IN and result.user_id is not None:
         return _signed_in_redirect(request, session, result.user_id, target)
     if result.outcome is Outcome.REFUSED or result.user_id is None:
@@ -129,7 +136,7 @@ def signin(
         if user is None:  # cannot happen: authenticate just found it
             return render(request, "signin.html", {"error": REFUSAL, "next": target}, 401)
         # Enrolled by the person themself, at the moment their password was proven.
-        enrol_totp(session, user, by=f"signin:{user.name}")
+        enrol_totp(session, user, by=f"signin:{user.name}", box=_box(request))
         stage, page = Stage.ENROLMENT, "/signin/enrol"
     else:
         stage, page = Stage.SECOND_FACTOR, "/signin/code"
@@ -152,13 +159,14 @@ def code_page(request: Request, session: Db, next: str | None = None) -> Respons
 def enrol_page(request: Request, session: Db, next: str | None = None) -> Response:
     """Enrolment: the new secret as an otpauth:// URI and as text, to enter in an app."""
     user = _pending(request, session, Stage.ENROLMENT)
-    if user is None or user.totp_secret is None:
+    enrolment = None if user is None else pending_enrolment(user, _box(request))
+    if enrolment is None:
         return RedirectResponse("/signin", status_code=303)
     context = {
         "next": safe_next(next),
-        "uri": totp.provisioning_uri(user.totp_secret, user.name),
-        "secret": user.totp_secret,
-        "account": user.name,
+        "uri": enrolment.uri,
+        "secret": enrolment.secret,
+        "account": enrolment.account,
     }
     return render(request, "signin_enrol.html", context)
 
@@ -181,17 +189,18 @@ def second_factor(
     if user is None:
         flash(request, "The sign-in took too long: start again.", "error")
         return RedirectResponse(_with_next("/signin", target), status_code=303)
-    result = complete_second_factor(session, user.id, code)
+    box = _box(request)
+    result = complete_second_factor(session, user.id, code, box=box)
     if result.outcome is Outcome.SIGNED_IN:
         return _signed_in_redirect(request, session, user.id, target)
     request.app.state.throttle.failed(client_address(request))
-    if enrolling and user.totp_secret is not None:
+    if enrolling and (enrolment := pending_enrolment(user, box)) is not None:
         context = {
             "next": target,
             "error": REFUSAL,
-            "uri": totp.provisioning_uri(user.totp_secret, user.name),
-            "secret": user.totp_secret,
-            "account": user.name,
+            "uri": enrolment.uri,
+            "secret": enrolment.secret,
+            "account": enrolment.account,
         }
         return render(request, "signin_enrol.html", context, 401)
     return render(request, "signin_code.html", {"next": target, "error": REFUSAL}, 401)
