@@ -1,0 +1,1 @@
+"""Victims: restricted victim records, the age-proof checklist and support tracking (issue 8)."""
