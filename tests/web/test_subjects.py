@@ -92,6 +92,7 @@ def test_the_profile_explains_the_subject(world: World) -> None:
     for tip in data["tips"]:
         assert f"/tips/{tip['tip_id']}" in page
     assert "Routing" in page and "Priority factors" in page and "Record judgement" in page
+    assert f"/cases/new?subject={chosen}" in page  # a district officer may open a case on it
 
 
 def test_a_judgement_relinks_at_once_and_shows_on_the_profile(world: World) -> None:

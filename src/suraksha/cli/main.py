@@ -11,6 +11,7 @@ from suraksha.cli import (
     audit,
     cases,
     demo,
+    documents,
     hashes,
     intake,
     priority,
@@ -20,6 +21,7 @@ from suraksha.cli import (
     subjects,
     synth,
     users,
+    victims,
     workspace,
 )
 from suraksha.cli.console import ExitCode, errors
@@ -47,6 +49,8 @@ scan.register(app)
 scans.register(app)
 subjects.register(app)
 cases.register(app)
+documents.register(app)
+victims.register(app)
 priority.register(app)
 users.register(app)
 audit.register(app)

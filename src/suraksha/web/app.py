@@ -42,6 +42,9 @@ ROUTERS: Final = (
     "banks",
     "scans",
     "quarantine",
+    "cases",
+    "statistics",
+    "victims",
     "api",
 )
 """The modules `suraksha.web.routes.<name>` whose `router` the application includes, in order."""

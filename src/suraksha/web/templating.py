@@ -50,9 +50,12 @@ NAV: Final = (
     NavItem("/", "Dashboard", Permission.SUBJECT_READ),
     NavItem("/subjects", "Subjects", Permission.SUBJECT_READ),
     NavItem("/tips", "Tips", Permission.SUBJECT_READ),
+    NavItem("/cases", "Cases", Permission.CASE_READ),
+    NavItem("/statistics", "Statistics", Permission.CASE_READ),
     NavItem("/banks", "Hash banks", Permission.SUBJECT_READ),
     NavItem("/scans", "Scans", Permission.CASE_READ),
     NavItem("/quarantine", "Quarantine", Permission.SUBJECT_READ),
+    NavItem("/victims", "Victims", Permission.VICTIM_READ),
     NavItem("/admin", "Admin", Permission.USER_MANAGE),
     NavItem("/audit", "Audit log", Permission.AUDIT_READ),
 )
