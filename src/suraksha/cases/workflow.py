@@ -64,7 +64,7 @@ from suraksha.ids import make_id
 from suraksha.intake.records import IdentifierKind
 from suraksha.intake.tips import tip_facts
 from suraksha.intel.briefing import subject_dossier
-from suraksha.intel.gazetteer import STATE_CODES, district_named, state_named
+from suraksha.intel.gazetteer import STATE_CODES, jurisdiction_named
 from suraksha.security.audit import Who, record
 from suraksha.security.policy import (
     Actor,
@@ -309,7 +309,7 @@ def open_case(
             "Give --state: the subjects are not routed to a state, and district names recur "
             "across states."
         )
-    canonical_state, canonical_district = _place(place_state, district)
+    canonical_state, canonical_district = jurisdiction_named(place_state, district)
     now = utcnow()
     when = past_instant(at, now) if at is not None else now
     case_id = _new_reference(session, canonical_state, canonical_district, when)
@@ -422,22 +422,6 @@ def _clean_identifiers(given: Iterable[tuple[str, str]]) -> list[tuple[str, str]
             raise UserInputError(f"{kind} {raw!r} is not usable as an identifier; check it.")
         cleaned.append((kind, value))
     return cleaned
-
-
-def _place(state: str, district: str) -> tuple[str, str]:
-    canonical = state_named(state)
-    if canonical is None:
-        raise UserInputError(
-            f"{state!r} is not a state or union territory known to Suraksha; give its name or "
-            "code (Kerala, KL)."
-        )
-    named = district_named(canonical, district)
-    if named is None:
-        raise UserInputError(
-            f"{district!r} is not a district of {canonical} known to routing; give the district "
-            "as docs/routing.md names it."
-        )
-    return canonical, named.district
 
 
 def state_code(state: str) -> str:
@@ -628,7 +612,7 @@ def transfer(
     """
     case = load_case(session, who, ref, Permission.CASE_WRITE)
     reason = check_reason(reason)
-    to_state, to_district = _place(state, district)
+    to_state, to_district = jurisdiction_named(state, district)
     to_unit = (unit or f"{state_code(to_state)}-{district_code(to_district)}").strip()
     if (to_state, to_district, to_unit) == (case.state, case.district, case.unit):
         raise UserInputError(f"Case {case.id} is already with {to_unit} in {to_district}.")

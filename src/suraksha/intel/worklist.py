@@ -61,6 +61,7 @@ from suraksha.intel.overrides import (
 )
 from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission, Scope, permits, require, restrict, scope_of
+from suraksha.storage.paging import Page
 
 PAGE_CAP: Final = 100
 """The most subjects one page (or one API call) returns."""
@@ -114,25 +115,7 @@ class SubjectRow:
     top_factors: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SubjectPage:
-    """A page of the list: the rows, how many match in all, and where the page starts."""
-
-    rows: list[SubjectRow]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def next_offset(self) -> int | None:
-        """The offset of the next page, or None on the last one."""
-        following = self.offset + self.limit
-        return following if following < self.total else None
-
-    @property
-    def previous_offset(self) -> int | None:
-        """The offset of the previous page, or None on the first one."""
-        return max(0, self.offset - self.limit) if self.offset > 0 else None
+SubjectPage = Page[SubjectRow]
 
 
 @dataclass(slots=True)

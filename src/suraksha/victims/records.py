@@ -32,7 +32,7 @@ from suraksha.cases.workflow import find_case
 from suraksha.errors import UserInputError
 from suraksha.ids import make_id
 from suraksha.intake.tips import tip_facts
-from suraksha.intel.gazetteer import district_named, state_named
+from suraksha.intel.gazetteer import jurisdiction_named
 from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission, Scope, permits, require, restrict, scope_of
 from suraksha.storage.base import utcnow
@@ -171,7 +171,7 @@ def add_victim(
     person of that district, or the investigating officer of the case.
     """
     case = find_case(session, case_ref)
-    child_state, child_district = _place(state or case.state, district or case.district)
+    child_state, child_district = jurisdiction_named(state or case.state, district or case.district)
     text = name.strip()
     if not text:
         raise UserInputError("Give the child's name (--name): it stays in the victim record only.")
@@ -366,22 +366,6 @@ def is_label(text: str) -> bool:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _place(state: str, district: str) -> tuple[str, str]:
-    canonical = state_named(state)
-    if canonical is None:
-        raise UserInputError(
-            f"{state!r} is not a state or union territory known to Suraksha; give its name or "
-            "code (Kerala, KL)."
-        )
-    named = district_named(canonical, district)
-    if named is None:
-        raise UserInputError(
-            f"{district!r} is not a district of {canonical} known to routing; give the district "
-            "as docs/routing.md names it."
-        )
-    return canonical, named.district
 
 
 def _tip_ids(session: Session, given: Iterable[str]) -> list[str]:
