@@ -133,3 +133,58 @@ def test_user_errors_say_what_to_fix(settings: Settings, db: Engine) -> None:
     assert nothing.returncode == 1 and "--subject" in nothing.stderr
     naive = suraksha(settings, "case", "charge", "KL-ERN-2026-0001")
     assert naive.returncode == 1 and "--suggest" in naive.stderr
+
+
+def test_the_charge_sheet_period_and_a_verdict_from_the_command_line(
+    settings: Settings, db: Engine
+) -> None:
+    def run(*args: str) -> CompletedProcess[str]:
+        return suraksha(settings, *args)
+
+    ok(
+        run(
+            "case", "open", "--identifier", "phone:+919876543210", "--state", "Kerala",
+            "--district", "Ernakulam", "--reason", "synthetic lead", "--at", "2026-01-05T10:00",
+        )
+    )  # fmt: skip
+    ref = "KL-ERN-2026-0001"
+    ok(run("case", "event", ref, "offence", "--at", "2025-12-20T22:00"))
+    ok(run("case", "charge", ref, "--add", "pocso:15(1)", "--reason", "stored files"))
+    ok(run("case", "charge", ref, "--add", "bns:294", "--reason", "printed material"))
+    ok(
+        run(
+            "case", "advance", ref, "fir", "--fir-number", "5/2026", "--at", "2026-01-10T10:00",
+            "--reason", "prima facie case",
+        )
+    )  # fmt: skip
+    ok(run("case", "event", ref, "first_remand", "--at", "2026-03-01T16:00"))
+
+    def sheet_due() -> str:
+        lines = ok(run("deadlines", "--met", "--format", "jsonl")).splitlines()
+        rows = [json.loads(line) for line in lines]
+        return str(next(r["due_ist"] for r in rows if r["clock"] == "chargesheet_default_bail"))
+
+    assert sheet_due() == "30 Apr 2026 00:00 IST"  # 60 days: at most 3 years charged
+    wrong = run("case", "chargesheet-period", ref, "--days", "75", "--reason", "r")
+    assert wrong.returncode == 1 and "60 or 90 days" in wrong.stderr
+    done = ok(
+        run("case", "chargesheet-period", "5/2026", "--days", "90", "--reason", "APP's reading")
+    )
+    assert "90 days" in done
+    assert sheet_due() == "30 May 2026 00:00 IST"
+
+    ok(run("case", "advance", ref, "chargesheet", "--at", "2026-03-20T10:00", "--reason", "cs"))
+    ok(run("case", "advance", ref, "trial", "--at", "2026-03-25T10:00", "--reason", "cognizance"))
+    bare = run("case", "advance", ref, "verdict", "--at", "2026-06-01T15:00", "--reason", "j")
+    assert bare.returncode == 1 and "--outcome convicted" in bare.stderr
+    judged = ok(
+        run(
+            "case", "advance", ref, "verdict", "--outcome", "convicted", "--charge", "POCSO:15(1)",
+            "--at", "2026-06-01T15:00", "--reason", "Special Court judgment",
+        )
+    )  # fmt: skip
+    assert "trial → verdict" in judged and "convicted on POCSO s.15(1)" in judged
+    help_text = ok(run("case", "chargesheet-period", "--help"))
+    assert "Example:" in help_text
+    audit = ok(run("audit", "verify"))
+    assert "intact" in audit.lower() or "anchor" in audit.lower()

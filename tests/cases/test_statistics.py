@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from suraksha.cases.charges import add_charge
 from suraksha.cases.deadlines import IST, EventKind, Status
+from suraksha.cases.law import ActCode
 from suraksha.cases.statistics import (
     STEPS,
     UNDATED,
@@ -26,7 +28,7 @@ from suraksha.cases.statistics import (
     next_deadlines,
     open_clocks,
 )
-from suraksha.cases.workflow import Stage, advance, assign, open_case, record_event
+from suraksha.cases.workflow import Outcome, Stage, advance, assign, open_case, record_event
 from suraksha.config import Settings
 from suraksha.errors import AccessDenied
 from suraksha.identity.linker import resolve
@@ -75,9 +77,16 @@ def _open(db: Engine, district: str, phone: str, when: str) -> str:
     return opened.summary.case_id
 
 
-def _moves(db: Engine, case_id: str, *steps: tuple[Stage, str]) -> None:
+def _moves(
+    db: Engine,
+    case_id: str,
+    *steps: tuple[Stage, str],
+    outcome: Outcome = Outcome.ACQUITTED,
+    convicted: tuple[str, ...] = (),
+) -> None:
     with transaction(db) as session:
         for stage, when in steps:
+            verdict = stage is Stage.VERDICT
             advance(
                 session,
                 CLI,
@@ -85,7 +94,9 @@ def _moves(db: Engine, case_id: str, *steps: tuple[Stage, str]) -> None:
                 stage,
                 reason=f"synthetic move to {stage}",
                 at=at(when),
-                fir_number=f"{case_id[-4:]}/2026" if stage is Stage.FIR else None,
+                fir_number=f"{case_id[3:6]}-{case_id[-4:]}/2026" if stage is Stage.FIR else None,
+                outcome=outcome if verdict else None,
+                charges=convicted if verdict else (),
             )
 
 
@@ -149,7 +160,7 @@ def scenario(db: Engine, settings: Settings, tmp_path: Path) -> Scenario:
         (Stage.FIR, "2026-01-10T10:00"),
         (Stage.CHARGESHEET, "2026-03-01T10:00"),
         (Stage.TRIAL, "2026-03-10T10:00"),
-        (Stage.VERDICT, "2026-06-01T10:00"),
+        (Stage.VERDICT, "2026-06-01T10:00"),  # acquitted: a verdict, not a conviction
     )
     _moves(db, cases["B"], (Stage.FIR, "2026-02-04T10:00"), (Stage.CLOSURE, "2026-02-20T10:00"))
     _moves(
@@ -230,15 +241,56 @@ def test_the_funnel_and_deadlines_are_counted_exactly(db: Engine, scenario: Scen
     assert _funnel(stats) == {**scenario.subject_counts, **CASE_COUNTS}
     assert stats.total.count("tips") == scenario.tip_total
     assert stats.total.count("subjects") == scenario.subject_total
-    assert [stats.total.count(s) for s in ("cases", "fir", "chargesheet", "verdict")] == [
-        4,
-        3,
-        2,
-        1,
-    ]
+    assert [
+        stats.total.count(s) for s in ("cases", "fir", "chargesheet", "verdict", "conviction")
+    ] == [4, 3, 2, 1, 0]
     assert _deadlines(stats, ERNAKULAM) == DEADLINES_ERNAKULAM
     assert _deadlines(stats, THRISSUR) == DEADLINES_THRISSUR
-    assert stats.conviction_recorded is False
+
+
+def _to_verdict(db: Engine, district: str, phone: str, month: str, outcome: Outcome) -> str:
+    """A case charged under POCSO s.15(1) and BNS s.294, tried, and judged in `month` (IST)."""
+    case_id = _open(db, district, phone, "2026-01-05T10:00")
+    with transaction(db) as session:
+        record_event(session, CLI, case_id, EventKind.OFFENCE, at=at("2025-12-20T22:00"))
+        add_charge(session, CLI, case_id, ActCode.POCSO, "15(1)")
+        add_charge(session, CLI, case_id, ActCode.BNS, "294")
+    _moves(
+        db,
+        case_id,
+        (Stage.FIR, "2026-01-10T10:00"),
+        (Stage.CHARGESHEET, "2026-02-10T10:00"),
+        (Stage.TRIAL, "2026-02-20T10:00"),
+        (Stage.VERDICT, f"{month}-15T15:00"),
+        outcome=outcome,
+        convicted=() if outcome is Outcome.ACQUITTED else ("pocso:15(1)",),
+    )
+    return case_id
+
+
+def test_convictions_are_counted_by_district_and_month(db: Engine) -> None:
+    _to_verdict(db, "Ernakulam", "+919876500011", "2026-06", Outcome.CONVICTED)
+    _to_verdict(db, "Ernakulam", "+919876500012", "2026-06", Outcome.ACQUITTED)
+    _to_verdict(db, "Ernakulam", "+919876500013", "2026-07", Outcome.PARTLY_CONVICTED)
+    _to_verdict(db, "Thrissur", "+919876500014", "2026-07", Outcome.CONVICTED)
+    with transaction(db) as session:
+        stats = case_statistics(session, CLI, now=NOW)
+    judged = {
+        key: value for key, value in _funnel(stats).items() if key[3] in ("verdict", "conviction")
+    }
+    assert judged == {
+        (KERALA, ERNAKULAM, "2026-06", "verdict"): 2,
+        (KERALA, ERNAKULAM, "2026-06", "conviction"): 1,  # the acquittal is a verdict only
+        (KERALA, ERNAKULAM, "2026-07", "verdict"): 1,
+        (KERALA, ERNAKULAM, "2026-07", "conviction"): 1,  # partly convicted counts
+        (KERALA, THRISSUR, "2026-07", "verdict"): 1,
+        (KERALA, THRISSUR, "2026-07", "conviction"): 1,
+    }
+    assert (stats.total.count("verdict"), stats.total.count("conviction")) == (4, 3)
+    assert STEPS[-2:] == ("verdict", "conviction")
+    with transaction(db) as session:
+        audited = events(session, action="case.statistics")
+    assert audited[-1].detail["conviction"] == 3
 
 
 def test_a_district_officer_counts_their_district_only(db: Engine, scenario: Scenario) -> None:

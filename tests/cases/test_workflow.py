@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import Engine
 
 from suraksha.cases import workflow
-from suraksha.cases.casefile import list_cases, open_deadlines, read_case
-from suraksha.cases.charges import add_charge, gravest_years, suggest
+from suraksha.cases.casefile import CaseDeadline, list_cases, open_deadlines, read_case
+from suraksha.cases.charges import add_charge, gravest_years, set_chargesheet_days, suggest
 from suraksha.cases.deadlines import IST, EventKind, Status
 from suraksha.cases.law import ActCode, EvidenceKind, Offence, offence_on
 from suraksha.cases.workflow import (
     BACKWARD,
     FORWARD,
+    Outcome,
     Stage,
     advance,
     assign,
@@ -122,6 +123,7 @@ def test_lifecycle_is_dated_and_illegal_moves_are_refused(db: Engine) -> None:
                 reason=reason,
                 at=at(when),
                 fir_number="7/2026" if stage is Stage.FIR else None,
+                outcome=Outcome.ACQUITTED if stage is Stage.VERDICT else None,
             )
     with transaction(db) as session, pytest.raises(UserInputError, match="it is final"):
         advance(session, CLI, case_id, Stage.CLOSURE, reason="after the verdict")
@@ -155,6 +157,108 @@ def test_lifecycle_is_dated_and_illegal_moves_are_refused(db: Engine) -> None:
         assert verify(session).intact
     assert actions.count("case.advance") == len(steps)
     assert {"case.open", "case.read"} <= set(actions)
+
+
+def _at_trial(db: Engine) -> str:
+    """A case at trial, charged under POCSO s.15(1) and IT Act s.67B(b) (offence in 2025)."""
+    case_id = open_on_phone(db)
+    with transaction(db) as session:
+        record_event(session, CLI, case_id, EventKind.OFFENCE, at=at("2025-12-20T22:00"))
+        suggest(session, CLI, case_id, [EvidenceKind.POSSESSION])
+        for stage, when in (
+            (Stage.FIR, "2026-01-10T10:00"),
+            (Stage.CHARGESHEET, "2026-02-10T10:00"),
+            (Stage.TRIAL, "2026-02-20T10:00"),
+        ):
+            advance(
+                session,
+                CLI,
+                case_id,
+                stage,
+                reason=f"to {stage}",
+                at=at(when),
+                fir_number="9/2026" if stage is Stage.FIR else None,
+            )
+    return case_id
+
+
+def test_a_verdict_needs_its_outcome_and_the_charges_convicted_on(db: Engine) -> None:
+    case_id = _at_trial(db)
+    when = at("2026-09-01T15:00")
+    refusals: list[tuple[str, Outcome | None, list[str]]] = [
+        ("Give the verdict's outcome: --outcome", None, []),
+        ("Name the charges the verdict convicted on", Outcome.CONVICTED, []),
+        ("An acquittal convicts on no charge", Outcome.ACQUITTED, ["pocso:15(1)"]),
+        ("not a charge of case", Outcome.CONVICTED, ["bns:294"]),
+        (
+            "that is --outcome convicted",
+            Outcome.PARTLY_CONVICTED,
+            ["pocso:15(1)", "IT_ACT:s.67B(b)"],
+        ),
+    ]
+    for message, outcome, charges in refusals:
+        with transaction(db) as session, pytest.raises(UserInputError, match=re.escape(message)):
+            advance(
+                session,
+                CLI,
+                case_id,
+                Stage.VERDICT,
+                reason="judgment",
+                at=when,
+                outcome=outcome,
+                charges=charges,
+            )
+    with transaction(db) as session, pytest.raises(UserInputError, match="move to verdict only"):
+        advance(session, CLI, open_on_phone(db), Stage.ENQUIRY, reason="r", charges=["1"])
+    with transaction(db) as session:
+        done = advance(
+            session,
+            CLI,
+            case_id,
+            Stage.VERDICT,
+            reason="Special Court judgment",
+            at=when,
+            outcome=Outcome.PARTLY_CONVICTED,
+            charges=["POCSO:15(1)"],
+        )
+        case = read_case(session, CLI, case_id)
+        advanced = events(session, action="case.advance")
+    assert (done.outcome, done.convicted) == (Outcome.PARTLY_CONVICTED, ("POCSO s.15(1)",))
+    last = case.transitions[-1]
+    assert (last.to_stage, last.outcome, last.convicted) == (
+        Stage.VERDICT,
+        Outcome.PARTLY_CONVICTED,
+        ("POCSO s.15(1)",),
+    )
+    assert [t.outcome for t in case.transitions[:-1]] == [None] * 4
+    verdicts = [e.detail for e in advanced if e.detail["to"] == "verdict"]
+    assert [(d["outcome"], d["convicted"]) for d in verdicts] == [
+        ("partly_convicted", ["POCSO s.15(1)"])
+    ]
+
+
+def test_a_prosecutor_settles_the_charge_sheet_period(db: Engine) -> None:
+    case_id = open_on_phone(db)
+    with transaction(db) as session:
+        record_event(session, CLI, case_id, EventKind.FIRST_REMAND, at=at("2026-03-01T16:00"))
+        before = open_deadlines(session, CLI, now=at("2026-03-02T12:00"))
+    with transaction(db) as session, pytest.raises(UserInputError, match="60 or 90"):
+        set_chargesheet_days(session, CLI, case_id, 75, reason="r")
+    with transaction(db) as session:
+        set_chargesheet_days(session, CLI, case_id, 90, reason="APP: punishable up to life")
+        after = open_deadlines(session, CLI, now=at("2026-03-02T12:00"))
+        audited = events(session, action="case.chargesheet_period")
+
+    def due(found: list[CaseDeadline]) -> datetime:
+        return next(d.deadline.due for d in found if d.deadline.clock.name == CLOCK)
+
+    # No charge: 60 days, unsettled; set to 90 by the prosecutor: day 1 is the day of remand.
+    assert due(before) == at("2026-04-30T00:00")
+    assert due(after) == at("2026-05-30T00:00")
+    assert [(e.object_id, e.detail["days"]) for e in audited] == [(case_id, 90)]
+
+
+CLOCK = "chargesheet_default_bail"
 
 
 def test_a_move_cannot_be_dated_before_the_last_one_or_in_the_future(db: Engine) -> None:

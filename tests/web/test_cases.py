@@ -13,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from suraksha.cases.casefile import read_case
-from suraksha.cases.deadlines import IST
+from suraksha.cases.charges import add_charge
+from suraksha.cases.deadlines import IST, EventKind
 from suraksha.cases.evidence import CustodyKind, ItemKind, add_item, record_custody
-from suraksha.cases.workflow import Stage, open_case
+from suraksha.cases.law import ActCode
+from suraksha.cases.workflow import Stage, advance, open_case, record_event
 from suraksha.config import Settings
 from suraksha.security.audit import events
 from suraksha.storage.session import transaction
@@ -112,7 +114,7 @@ def test_a_district_officer_sees_their_district_only(world: World) -> None:
         assert not [cell for row in table for cell in row if cell.startswith(FORMULA_START)]
 
 
-STEP_NAMES = ["tips", "subjects", "cases", "fir", "chargesheet", "verdict"]
+STEP_NAMES = ["tips", "subjects", "cases", "fir", "chargesheet", "verdict", "conviction"]
 
 
 def test_the_admin_sees_every_case_and_the_auditor_none(world: World) -> None:
@@ -132,7 +134,7 @@ def test_an_investigating_officer_sees_assigned_cases_only(world: World) -> None
         assert officer.get(f"/cases/{world.home_case}").status_code == 200
         assert officer.get(f"/cases/{world.away_case}").status_code == 404
         funnel = _rows(officer.get("/statistics/funnel.csv").text)
-        assert funnel[-1][2:] == ["all", "0", "0", "1", "0", "0", "0"]
+        assert funnel[-1][2:] == ["all", "0", "0", "1", "0", "0", "0", "0"]
 
 
 def test_advancing_a_stage_through_the_page_records_it(world: World) -> None:
@@ -285,3 +287,98 @@ def test_the_case_page_shows_digest_alerts_and_deconfliction(world: World) -> No
     assert "BNSS s.105" in page  # the missing recording is warned about
     admin = world.clients["admin.root"].get(f"/cases/{second}").text
     assert "Deconfliction:" in admin and world.home_case in admin
+
+
+def _to_trial(settings: Settings, case_id: str) -> None:
+    """The case charged under POCSO s.15(1) and BNS s.294, and at trial (all by the CLI)."""
+    engine = open_engine(settings)
+    now = datetime.now(IST)
+    try:
+        with transaction(engine) as session:
+            record_event(session, CLI, case_id, EventKind.OFFENCE, at=now - timedelta(days=30))
+            add_charge(session, CLI, case_id, ActCode.POCSO, "15(1)")
+            add_charge(session, CLI, case_id, ActCode.BNS, "294")
+            for stage in (Stage.FIR, Stage.CHARGESHEET, Stage.TRIAL):  # the case opened now
+                advance(
+                    session,
+                    CLI,
+                    case_id,
+                    stage,
+                    reason=f"to {stage}",
+                    fir_number="777/2026" if stage is Stage.FIR else None,
+                )
+    finally:
+        engine.dispose()
+
+
+def test_a_verdict_through_the_page_records_its_outcome(world: World) -> None:
+    officer = world.clients["do.home"]
+    ref = world.home_case
+    _to_trial(world.settings, ref)
+    page = officer.get(f"/cases/{ref}")
+    assert 'name="outcome"' in page.text and 'value="pocso:15(1)"' in page.text
+    token = csrf_of(page)
+    refused = officer.post(
+        f"/cases/{ref}/advance",
+        data={"stage": "verdict", "reason": "judgment", "csrf_token": token},
+    )
+    assert refused.status_code == 303
+    assert "verdict&#39;s outcome" in officer.get(f"/cases/{ref}").text
+    judged = officer.post(
+        f"/cases/{ref}/advance",
+        data={
+            "stage": "verdict",
+            "outcome": "partly_convicted",
+            "charge": ["pocso:15(1)"],
+            "reason": "Special Court judgment",
+            "csrf_token": token,
+        },
+    )
+    assert judged.status_code == 303
+    shown = officer.get(f"/cases/{ref}").text
+    assert "partly convicted</span> on POCSO s.15(1)" in shown
+    assert 'name="outcome"' not in shown  # final: no move left
+    funnel = _rows(officer.get("/statistics/funnel.csv").text)
+    assert funnel[-1][-2:] == ["1", "1"]  # verdict, conviction
+    assert "Conviction" in officer.get("/statistics").text
+
+
+def test_the_charge_sheet_period_is_set_through_the_page(world: World) -> None:
+    officer = world.clients["do.home"]
+    ref = world.home_case
+    engine = open_engine(world.settings)
+    try:
+        with transaction(engine) as session:
+            record_event(
+                session,
+                CLI,
+                ref,
+                EventKind.FIRST_REMAND,
+                at=datetime.now(IST) - timedelta(days=1),
+            )
+    finally:
+        engine.dispose()
+    page = officer.get(f"/cases/{ref}")
+    assert 'action="/cases/' + ref + '/chargesheet-period"' in page.text
+    token = csrf_of(page)
+    wrong = officer.post(
+        f"/cases/{ref}/chargesheet-period",
+        data={"days": "75", "reason": "r", "csrf_token": token},
+    )
+    assert wrong.status_code == 303
+    assert "60 or 90 days" in officer.get(f"/cases/{ref}").text
+    done = officer.post(
+        f"/cases/{ref}/chargesheet-period",
+        data={"days": "90", "reason": "APP: punishable up to life", "csrf_token": token},
+    )
+    assert done.status_code == 303
+    engine = open_engine(world.settings)
+    try:
+        with transaction(engine) as session:
+            case = read_case(session, CLI, ref)
+            audited = events(session, action="case.chargesheet_period")
+    finally:
+        engine.dispose()
+    sheet = next(d for d in case.deadlines if d.clock.name == "chargesheet_default_bail")
+    assert sheet.settled and "90 days" in sheet.explanation
+    assert [(e.actor, e.detail["days"]) for e in audited] == [("do.home", 90)]

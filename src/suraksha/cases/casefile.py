@@ -31,6 +31,7 @@ from suraksha.cases.workflow import (
     load_case,
     summary_of,
     transfer_view,
+    transition_view,
 )
 from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission, restrict
@@ -86,17 +87,7 @@ def read_case(session: Session, who: Who, ref: str, *, now: datetime | None = No
         opened_by=case.opened_by,
         offence_date=case.offence_date,
         law=law,
-        transitions=[
-            TransitionView(
-                Stage(t.from_stage) if t.from_stage else None,
-                Stage(t.to_stage),
-                t.at,
-                t.backwards,
-                t.reason,
-                t.by,
-            )
-            for t in transitions
-        ],
+        transitions=[transition_view(t) for t in transitions],
         events=[
             EventView(EventKind(e.kind), e.at, e.note, e.by, e.transition_id is not None)
             for e in events

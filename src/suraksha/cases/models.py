@@ -3,6 +3,7 @@ what it holds for deconfliction, and its evidence register with the chain of cus
 
 Case ─┬─ CaseOfficer          user names assigned to the case (the `cases` policy scope)
       ├─ CaseTransition       every stage change: from, to, when (UTC), by whom, why, backwards?
+      │                       (a verdict also: its outcome and the charges it convicted on)
       ├─ CaseEvent            dated events the statutory clocks run from (cases/deadlines.py)
       ├─ CaseCharge           act, section and the text's version by offence date, with warnings
       ├─ CaseTransfer         moves between districts or units, with history
@@ -76,6 +77,10 @@ class CaseTransition(Base):
     reason: Mapped[str] = mapped_column(Text)
     by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A move to verdict only (`workflow.Outcome`): convicted, acquitted or partly_convicted, and
+    # the charges convicted on as they stood ({"id", "label", "version"}), kept with the move.
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    convicted_charges: Mapped[list[Any] | None]
 
 
 class CaseEvent(Base):

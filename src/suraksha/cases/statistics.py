@@ -1,4 +1,4 @@
-"""Case statistics and deadline alerts: the funnel from tips to verdicts by district and month,
+"""Case statistics and deadline alerts: the funnel from tips to convictions by district and month,
 the statutory and evidence clocks met and missed by clock and district, and the open clocks an
 officer must act on — each limited to the actor's jurisdiction in the query and audited.
 
@@ -10,11 +10,14 @@ officer must act on — each limited to the actor's jurisdiction in the query an
     fir           such a case that reached fir     its first forward move into the stage
     chargesheet   … that reached chargesheet       (the date the move happened, not when it
     verdict       … that reached verdict           was recorded)
+    conviction    … whose verdict convicted on     the move into verdict
+                  at least one charge
 
 A tip that names subjects of two districts counts in each; the totals count it once. A
-transferred case counts in the district that holds it now (where `case.read` finds it). The
-workflow records *that* a verdict was given (stage `verdict`, event `judgment`) but not its
-outcome, so convictions cannot be told from acquittals yet: the last step is `verdict`.
+transferred case counts in the district that holds it now (where `case.read` finds it). A
+conviction is a verdict whose recorded outcome is `convicted` or `partly_convicted`
+(`workflow.CONVICTIONS`); an acquittal counts as a verdict only, and so does a verdict recorded
+before outcomes were (migration 0016), whose outcome is unknown.
 
 Deadlines are read as `cases.casefile.deadlines_of` reads them: an open case's clocks on `now`,
 a closed case's (verdict, closure) on the day it closed. A clock is `met` (its meeting event
@@ -42,7 +45,7 @@ from sqlalchemy.orm import Session
 from suraksha.cases.casefile import case_events, deadlines_of, visible_cases
 from suraksha.cases.deadlines import IST, Deadline, Status
 from suraksha.cases.models import Case, CaseTransition
-from suraksha.cases.workflow import CLOSED, CaseSummary, Stage, summary_of
+from suraksha.cases.workflow import CLOSED, CONVICTIONS, CaseSummary, Stage, summary_of
 from suraksha.errors import UserInputError
 from suraksha.intake.tips import tips_of_accounts
 from suraksha.intel.worklist import account_places
@@ -50,7 +53,7 @@ from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission, Scope, require, restrict, scope_of
 from suraksha.storage.base import utcnow
 
-STEPS: Final = ("tips", "subjects", "cases", "fir", "chargesheet", "verdict")
+STEPS: Final = ("tips", "subjects", "cases", "fir", "chargesheet", "verdict", "conviction")
 """The funnel's steps, in order."""
 STAGE_STEPS: Final = {Stage.FIR: "fir", Stage.CHARGESHEET: "chargesheet", Stage.VERDICT: "verdict"}
 """Stages whose first forward move counts as reaching a step of the funnel."""
@@ -124,7 +127,6 @@ class CaseStatistics:
     total: FunnelRow
     deadlines: list[DeadlineRow]  # by place and clock
     deadlines_by_clock: list[DeadlineRow]  # by clock, all places
-    conviction_recorded: bool = False  # the workflow does not record a verdict's outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +267,8 @@ def _subject_facts(session: Session, who: Who, facts: _Facts) -> None:
 
 
 def _case_facts(session: Session, who: Who, facts: _Facts) -> list[Case]:
-    """Cases within `who`'s case.read scope: opened, and the stages of the funnel they reached."""
+    """Cases within `who`'s case.read scope: opened, the stages of the funnel they reached, and
+    convictions (dated by the move into verdict)."""
     cases = list(session.scalars(visible_cases(who).order_by(Case.id)))
     by_id = {case.id: case for case in cases}
     for case in cases:
@@ -284,6 +287,19 @@ def _case_facts(session: Session, who: Who, facts: _Facts) -> list[Case]:
         holder = by_id.get(case_id)
         if holder is not None:
             facts.add(STAGE_STEPS[Stage(stage)], holder.id, _place_of(holder), month_of(at))
+    convicted = session.execute(
+        select(CaseTransition.case_id, func.min(CaseTransition.at))
+        .where(
+            CaseTransition.case_id.in_(select(visible.c.id)),
+            CaseTransition.to_stage == Stage.VERDICT.value,
+            CaseTransition.outcome.in_([outcome.value for outcome in CONVICTIONS]),
+        )
+        .group_by(CaseTransition.case_id)
+    )
+    for case_id, at in convicted:
+        holder = by_id.get(case_id)
+        if holder is not None:
+            facts.add("conviction", holder.id, _place_of(holder), month_of(at))
     return cases
 
 

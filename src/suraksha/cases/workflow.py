@@ -23,6 +23,10 @@ after a charge sheet (BNSS s.193(9) / CrPC s.173(8)), a second search after an e
 closure report the magistrate does not accept (reopening). A verdict is final here: appeals are
 outside Suraksha. Nothing after the FIR goes back before it: an FIR once registered stays.
 
+A move to `verdict` carries its outcome (`Outcome`: convicted, acquitted, partly_convicted) and,
+for a conviction, the case's charges it convicted on; they are stored with the move and audited
+with it, and statistics count a conviction from them (`cases.statistics`).
+
 Some moves are also dated events the statutory clocks run from (`STAGE_EVENTS`): entering
 `enquiry` records `enquiry_started`, `fir` records `fir_registered` (and takes the FIR number),
 `chargesheet` records `chargesheet_filed`, `trial` records `cognizance` (the Special Court takes
@@ -52,6 +56,7 @@ from suraksha.cases.deadlines import IST, EventKind
 from suraksha.cases.deconfliction import Conflict, deconflict, hold
 from suraksha.cases.models import (
     Case,
+    CaseCharge,
     CaseEvent,
     CaseOfficer,
     CaseTransfer,
@@ -73,6 +78,19 @@ from suraksha.security.policy import (
     require,
 )
 from suraksha.storage.base import utcnow
+
+
+class Outcome(StrEnum):
+    """How a verdict ended for the accused. `partly_convicted`: convicted on some of the
+    charges, acquitted of the others."""
+
+    CONVICTED = "convicted"
+    ACQUITTED = "acquitted"
+    PARTLY_CONVICTED = "partly_convicted"
+
+
+CONVICTIONS: Final = frozenset({Outcome.CONVICTED, Outcome.PARTLY_CONVICTED})
+"""Outcomes that convicted on at least one charge (the statistics' `conviction` step)."""
 
 
 class Stage(StrEnum):
@@ -180,6 +198,8 @@ class TransitionView:
     backwards: bool
     reason: str
     by: str
+    outcome: Outcome | None = None  # a verdict's
+    convicted: tuple[str, ...] = ()  # labels of the charges a verdict convicted on
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,11 +474,15 @@ def advance(
     reason: str,
     at: datetime | None = None,
     fir_number: str | None = None,
+    outcome: Outcome | None = None,
+    charges: Iterable[str] = (),
 ) -> TransitionView:
     """Move the case to `stage` on `at` (default now), if the move is allowed (module docstring).
 
     Refuses a move the table does not allow, a date before the case's last move or in the
     future, and `fir` without an FIR number. A forward move records its `STAGE_EVENTS` event.
+    A move to `verdict` needs its `outcome`, and for a conviction the `charges` convicted on
+    (each a charge id or ACT:SECTION of the case's charges; `verdict_charges`).
     """
     case = load_case(session, who, ref, Permission.CASE_WRITE)
     reason = check_reason(reason)
@@ -492,6 +516,7 @@ def advance(
             if taken is not None and taken != case.id:
                 raise UserInputError(f"FIR number {fir_number} is already that of case {taken}.")
             case.fir_number = fir_number.strip()
+    convicted = verdict_charges(session, case, stage, outcome, charges)
     transition = CaseTransition(
         case_id=case.id,
         from_stage=current.value,
@@ -500,6 +525,8 @@ def advance(
         backwards=backwards,
         reason=reason,
         by=name_of(who),
+        outcome=outcome.value if stage is Stage.VERDICT and outcome is not None else None,
+        convicted_charges=convicted if stage is Stage.VERDICT else None,
     )
     session.add(transition)
     session.flush()
@@ -508,21 +535,105 @@ def advance(
         _add_event(session, who, case, event, when, f"moved to {stage}", transition.id)
     case.stage = stage.value
     case.updated_at = now
-    record(
-        session,
-        who,
-        "case.advance",
-        "case",
-        case.id,
-        {
-            "from": current.value,
-            "to": stage.value,
-            "backwards": backwards,
-            "at": iso(when),
-            "reason": reason[:500],
-        },
+    detail: dict[str, Any] = {
+        "from": current.value,
+        "to": stage.value,
+        "backwards": backwards,
+        "at": iso(when),
+        "reason": reason[:500],
+    }
+    if transition.outcome is not None:
+        detail["outcome"] = transition.outcome
+        detail["convicted"] = [c["label"] for c in convicted]
+    record(session, who, "case.advance", "case", case.id, detail)
+    return transition_view(transition)
+
+
+def verdict_charges(
+    session: Session,
+    case: Case,
+    stage: Stage,
+    outcome: Outcome | None,
+    given: Iterable[str],
+) -> list[dict[str, Any]]:
+    """The charges a verdict convicted on, as stored with the move ({"id", "label", "version"}).
+
+    A move to `verdict` needs an outcome; a conviction (full or partly) names at least one of
+    the case's charges, by id or ACT:SECTION, and an acquittal none. A partly conviction leaves
+    at least one charge out (otherwise it is a conviction). Any other move takes neither.
+    """
+    wanted = [text.strip() for text in given if text.strip()]
+    if stage is not Stage.VERDICT:
+        if outcome is not None or wanted:
+            raise UserInputError(
+                "An outcome (--outcome, --charge) goes with a move to verdict only."
+            )
+        return []
+    if outcome is None:
+        raise UserInputError(
+            "Give the verdict's outcome: --outcome convicted, acquitted or partly_convicted, "
+            "and for a conviction each charge convicted on (--charge POCSO:15(1), repeated)."
+        )
+    if outcome is Outcome.ACQUITTED:
+        if wanted:
+            raise UserInputError("An acquittal convicts on no charge: leave out --charge.")
+        return []
+    if not wanted:
+        raise UserInputError(
+            f"Name the charges the verdict convicted on (--charge POCSO:15(1), repeated): "
+            f"a {outcome.value.replace('_', ' ')} verdict convicts on at least one."
+        )
+    stored = list(
+        session.scalars(
+            select(CaseCharge).where(CaseCharge.case_id == case.id).order_by(CaseCharge.id)
+        )
     )
-    return TransitionView(current, stage, when, backwards, reason, name_of(who))
+    chosen: dict[int, CaseCharge] = {}
+    for text in wanted:
+        row = _charge_named(stored, text, case.id)
+        chosen[row.id] = row
+    if outcome is Outcome.PARTLY_CONVICTED and len(chosen) == len(stored):
+        raise UserInputError(
+            "Every charge of the case is named: that is --outcome convicted, not partly_convicted."
+        )
+    return [{"id": c.id, "label": c.label, "version": c.version} for c in chosen.values()]
+
+
+def _charge_named(stored: list[CaseCharge], text: str, case_id: str) -> CaseCharge:
+    """One of the case's charges, by its id or ACT:SECTION (pocso:15(1), "POCSO:s.15(1)")."""
+    if text.isdigit():
+        found = [c for c in stored if c.id == int(text)]
+    else:
+        act, _, section = text.partition(":")
+        section = section.strip().removeprefix("s.").removeprefix("S.")
+        found = [
+            c
+            for c in stored
+            if c.act == act.strip().lower() and c.section.lower() == section.lower()
+        ]
+    if len(found) == 1:
+        return found[0]
+    charged = ", ".join(f"{c.act}:{c.section}" for c in stored) or "none yet (`case charge`)"
+    if not found:
+        raise UserInputError(
+            f"{text!r} is not a charge of case {case_id}: its charges are {charged}."
+        )
+    ids = ", ".join(str(c.id) for c in found)
+    raise UserInputError(f"{text!r} is charged under two texts: give the charge id ({ids}).")
+
+
+def transition_view(row: CaseTransition) -> TransitionView:
+    """A stored stage change as shown."""
+    return TransitionView(
+        Stage(row.from_stage) if row.from_stage else None,
+        Stage(row.to_stage),
+        row.at,
+        row.backwards,
+        row.reason,
+        row.by,
+        Outcome(row.outcome) if row.outcome else None,
+        tuple(str(c["label"]) for c in row.convicted_charges or ()),
+    )
 
 
 def record_event(
@@ -732,6 +843,19 @@ def parse_instant(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=IST)
     return moment
+
+
+def outcome_named(text: str) -> Outcome:
+    """A verdict's outcome from its name (also "partly", "partly convicted", "partly-convicted")."""
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if key == "partly":
+        return Outcome.PARTLY_CONVICTED
+    try:
+        return Outcome(key)
+    except ValueError as err:
+        raise UserInputError(
+            f"{text!r} is not a verdict's outcome: {', '.join(o.value for o in Outcome)}."
+        ) from err
 
 
 def stage_named(text: str) -> Stage:

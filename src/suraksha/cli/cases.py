@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from suraksha.cases.casefile import list_cases, open_deadlines, read_case
-from suraksha.cases.charges import add_charge, suggest
+from suraksha.cases.charges import add_charge, set_chargesheet_days, suggest
 from suraksha.cases.deadlines import IST, EventKind, Status
 from suraksha.cases.evidence import (
     CustodyKind,
@@ -36,6 +36,7 @@ from suraksha.cases.workflow import (
     advance,
     assign,
     open_case,
+    outcome_named,
     parse_instant,
     record_event,
     stage_named,
@@ -168,15 +169,31 @@ def advance_command(
     fir_number: str | None = typer.Option(
         None, "--fir-number", help="The FIR number, when moving to fir."
     ),
+    outcome: str | None = typer.Option(
+        None,
+        "--outcome",
+        help="The verdict's outcome, when moving to verdict (required then): convicted, "
+        "acquitted or partly_convicted.",
+    ),
+    charge: list[str] = typer.Option(
+        [],
+        "--charge",
+        help="A charge the verdict convicted on, as ACT:SECTION (POCSO:15(1)) or its id; repeat "
+        "for several (required for convicted and partly_convicted).",
+    ),
 ) -> None:
     """Move a case to another stage. Only the moves in docs/cases.md are allowed; going back
     (further investigation, a closure not accepted) needs a reason like any move and is marked.
     Moving to enquiry, fir, chargesheet, trial or verdict also records the dated event its
-    deadlines run from.
+    deadlines run from. A move to verdict records its outcome (--outcome) and, for a
+    conviction, the case's charges it convicted on (--charge).
 
     Example: `suraksha case advance KL-ERN-2026-0001 fir --fir-number 1234/2026 --at 2026-11-20T10:30 --reason "Prima facie case: FIR registered at Kalamassery PS"`
+
+    Example: `suraksha case advance KL-ERN-2026-0001 verdict --outcome convicted --charge POCSO:15(1) --reason "Special Court judgment"`
     """
     when = parse_instant(at) if at else None
+    verdict = outcome_named(outcome) if outcome is not None else None
     with transaction(engine()) as session:
         done = advance(
             session,
@@ -186,11 +203,39 @@ def advance_command(
             reason=reason,
             at=when,
             fir_number=fir_number,
+            outcome=verdict,
+            charges=charge,
         )
     back = " (back)" if done.backwards else ""
     console.print(
-        f"Case {escape(ref)}: {done.from_stage} → {done.to_stage}{back} on {_ist(done.at)}."
+        f"Case {escape(ref)}: {done.from_stage} → {done.to_stage}{back} on {_ist(done.at)}"
+        f"{escape(_outcome_text(done.outcome, done.convicted))}."
     )
+
+
+def _outcome_text(outcome: Any, convicted: tuple[str, ...]) -> str:
+    """ ", acquitted" or ", convicted on POCSO s.15(1)" after a verdict; "" otherwise."""
+    if outcome is None:
+        return ""
+    name = str(outcome.value).replace("_", " ")
+    return f", {name}" + (f" on {', '.join(convicted)}" if convicted else "")
+
+
+@case_app.command("chargesheet-period")
+def chargesheet_period_command(
+    ref: str = typer.Argument(..., help="Case reference or FIR number."),
+    days: int = typer.Option(..., "--days", help="The charge-sheet period: 60 or 90 days."),
+    reason: str = typer.Option(..., "--reason", help="Why (the prosecutor's reading)."),
+) -> None:
+    """Settle a case's charge-sheet period (default bail, BNSS s.187(3) / CrPC s.167(2)) at 60 or
+    90 days: a prosecutor's decision when the charges do not settle it (a minimum term and no
+    maximum, as POCSO s.14(1) since 2019). The deadline moves with it; the change is audited.
+
+    Example: `suraksha case chargesheet-period KL-ERN-2026-0001 --days 90 --reason "APP: s.14(1) punishable with imprisonment up to life"`
+    """
+    with transaction(engine()) as session:
+        set_chargesheet_days(session, cli_actor(), ref, days, reason=reason)
+    console.print(f"Case {escape(ref)}: the charge-sheet period is {days} days.")
 
 
 @case_app.command("event")
@@ -317,8 +362,13 @@ def show_command(ref: str = typer.Argument(..., help="Case reference or FIR numb
     stages = Table("when (IST)", "from", "to", "by", "reason", title="Stages")
     for t in case.transitions:
         to = f"{t.to_stage.value} (back)" if t.backwards else t.to_stage.value
+        to += _outcome_text(t.outcome, t.convicted)
         stages.add_row(
-            _ist(t.at), t.from_stage.value if t.from_stage else "-", to, t.by, escape(t.reason)
+            _ist(t.at),
+            t.from_stage.value if t.from_stage else "-",
+            escape(to),
+            t.by,
+            escape(t.reason),
         )
     console.print(stages)
     if case.events:

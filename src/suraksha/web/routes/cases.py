@@ -20,7 +20,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from suraksha.cases.casefile import list_cases, read_case
-from suraksha.cases.charges import add_charge, suggest
+from suraksha.cases.charges import add_charge, set_chargesheet_days, suggest
 from suraksha.cases.deadlines import EventKind
 from suraksha.cases.evidence import evidence_of
 from suraksha.cases.law import ActCode, EvidenceKind
@@ -28,12 +28,14 @@ from suraksha.cases.statistics import deadline_alerts, next_deadlines, open_cloc
 from suraksha.cases.workflow import (
     BACKWARD,
     FORWARD,
+    Outcome,
     Stage,
     advance,
     assign,
     ist_text,
     load_case,
     open_case,
+    outcome_named,
     parse_instant,
     record_event,
     stage_named,
@@ -52,6 +54,7 @@ STAGES: Final = tuple(s.value for s in Stage)
 EVENT_KINDS: Final = tuple(k.value for k in EventKind)
 EVIDENCE_KINDS: Final = tuple(k.value for k in EvidenceKind)
 CHARGE_ACTS: Final = (ActCode.POCSO, ActCode.IT_ACT, ActCode.BNS, ActCode.IPC)
+OUTCOMES: Final = tuple(o.value for o in Outcome)
 DOCUMENTS_MODULE: Final = "suraksha.cases.documents.render"
 
 
@@ -223,6 +226,8 @@ def case_page(request: Request, who: Who, session: Db, case_id: str) -> Response
             "items": items,
             "moves": moves,
             "backward": BACKWARD[current],
+            "verdict_possible": Stage.VERDICT in moves,
+            "outcomes": OUTCOMES,
             "charge_warnings": warnings,
             "event_kinds": EVENT_KINDS,
             "evidence_kinds": EVIDENCE_KINDS,
@@ -260,10 +265,14 @@ def post_advance(
     reason: Annotated[str, Form()] = "",
     at: Annotated[str, Form()] = "",
     fir_number: Annotated[str, Form()] = "",
+    outcome: Annotated[str, Form()] = "",
+    charge: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Move the case to another stage, with a reason (and the FIR number for fir)."""
+    """Move the case to another stage, with a reason (the FIR number for fir; the outcome and
+    the charges convicted on for verdict)."""
     case_id = _reach(session, who, case_id)
     try:
+        verdict = outcome_named(outcome) if optional_text(outcome) else None
         done = advance(
             session,
             who.actor,
@@ -272,12 +281,35 @@ def post_advance(
             reason=reason,
             at=_when(at),
             fir_number=optional_text(fir_number),
+            outcome=verdict,
+            charges=charge or [],
         )
     except UserInputError as err:
         return _back(request, case_id, "stages", err)
     back = " (back)" if done.backwards else ""
     flash(request, f"Moved from {done.from_stage} to {done.to_stage}{back}.", "success")
     return RedirectResponse(f"/cases/{case_id}#stages", status_code=303)
+
+
+@router.post("/cases/{case_id}/chargesheet-period", include_in_schema=False)
+def post_chargesheet_period(
+    request: Request,
+    who: Who,
+    session: Db,
+    case_id: str,
+    days: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Settle the charge-sheet period at 60 or 90 days (a prosecutor's decision), with a reason."""
+    case_id = _reach(session, who, case_id)
+    try:
+        if days.strip() not in ("60", "90"):
+            raise UserInputError("The charge-sheet period is 60 or 90 days.")
+        set_chargesheet_days(session, who.actor, case_id, int(days), reason=reason)
+    except UserInputError as err:
+        return _back(request, case_id, "deadlines", err)
+    flash(request, f"The charge-sheet period is {days.strip()} days.", "success")
+    return RedirectResponse(f"/cases/{case_id}#deadlines", status_code=303)
 
 
 @router.post("/cases/{case_id}/events", include_in_schema=False)

@@ -1,5 +1,6 @@
-"""The statistics page: the funnel tips → subjects → cases → FIR → charge sheet → verdict by
-district and month, deadlines met and missed by clock, bar charts, and CSV downloads.
+"""The statistics page: the funnel tips → subjects → cases → FIR → charge sheet → verdict →
+conviction by district and month, deadlines met and missed by clock, bar charts, and CSV
+downloads.
 
 The figures come from `cases.statistics`, which limits them to the person's jurisdiction in its
 queries and audits the view (`case.statistics`) and each download (`case.export`). Charts are
@@ -39,6 +40,7 @@ STEP_LABELS: Final = {
     "fir": "FIR",
     "chargesheet": "Charge sheet",
     "verdict": "Verdict",
+    "conviction": "Conviction",
 }
 CHART_WIDTH: Final = 600
 BAR_AREA: Final = 170  # pixels of the tallest bar
