@@ -15,6 +15,7 @@ from suraksha.hashing import models as _hashing_models
 from suraksha.identity import models as _identity_models
 from suraksha.intake import models as _intake_models
 from suraksha.intel import models as _intel_models
+from suraksha.intel.networks import models as _network_models
 from suraksha.security import models as _security_models
 from suraksha.security import sessions as _security_sessions
 from suraksha.security.secrets import SecretBox
@@ -31,6 +32,7 @@ DOMAIN_MODELS = (
     _hashing_models,
     _identity_models,
     _intel_models,
+    _network_models,
     _triage_models,
     _triage_audit,
     _security_models,

@@ -83,6 +83,11 @@ def demo(
         f"Against the corpus truth: pairwise precision {score.precision:.3f}, "
         f"recall {score.recall:.3f} (deterministic linking on strong identifiers only)."
     )
+    grouped = loaded.grouped
+    console.print(
+        f"Offender network: {grouped.groups:,} groups of {grouped.members:,} members from "
+        f"{grouped.edges:,} edges (`suraksha groups`)."
+    )
     by_class = ", ".join(f"{name} {count:,}" for name, count in scanned.counts.items())
     console.print(
         f"Seized-device triage (scan {scanned.scan_id}, case {DEMO_CASE}): {scanned.total:,} files → "
@@ -93,4 +98,6 @@ def demo(
     )
     console.rule(f"Top {min(top, len(briefs))} subjects (full profile: suraksha subject ID)")
     print_ranked(briefs[:top])
-    console.print("Next: `suraksha subjects --format jsonl`, `suraksha subject <id>`.")
+    console.print(
+        "Next: `suraksha subjects --format jsonl`, `suraksha subject <id>`, `suraksha groups`."
+    )

@@ -12,6 +12,7 @@ from suraksha.cli import (
     cases,
     demo,
     documents,
+    groups,
     hashes,
     intake,
     priority,
@@ -48,6 +49,7 @@ hashes.register(app)
 scan.register(app)
 scans.register(app)
 subjects.register(app)
+groups.register(app)
 cases.register(app)
 documents.register(app)
 victims.register(app)

@@ -29,6 +29,8 @@ from suraksha.identity.linker import ResolveResult, resolve
 from suraksha.identity.subjects import LinkView, refused_links_of, subjects_of_accounts
 from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
+from suraksha.intel.networks.grouping import STEPS as GROUPING_STEPS
+from suraksha.intel.networks.grouping import group_configured
 from suraksha.intel.worklist import record_export, record_profile_read
 from suraksha.storage.session import reading, transaction
 
@@ -75,7 +77,8 @@ def resolve_command(
     id, device id) and on IP captures that name one line at one second (a shared CGNAT or carrier
     pool address only with the same source port), then on weak evidence that a probabilistic
     model scores high (unless --no-probabilistic), obeying analysts' judgements; then score each
-    subject's priority and route it to a district. Every link, refusal, factor and routing decision
+    subject's priority and route it to a district; the offender network's groups are found again
+    in between (docs/networks.md). Every link, refusal, factor and routing decision
     keeps its evidence. Incremental: only accounts that new tips or judgements can affect are
     recomputed, with the same result as `--full`. See docs/identity.md.
 
@@ -92,12 +95,15 @@ def resolve_command(
             probabilistic=probabilistic,
             on_step=lambda _name: bar.advance(step),
         )
+        grouping = bar.add_task("Grouping the network", total=len(GROUPING_STEPS))
+        grouped = group_configured(session, settings(), on_step=lambda _s: bar.advance(grouping))
         task = bar.add_task("Assessing subjects", total=result.subjects)
         assessed = assess_configured(session, settings(), on_subject=lambda: bar.advance(task))
     console.print(
         f"{result.accounts:,} reported accounts → {result.subjects:,} subjects "
         f"({result.linked_accounts:,} accounts joined by {result.links:,} links; "
         f"{result.kept_ids:,} subject ids kept, {result.new_ids:,} new). "
+        f"{grouped.groups:,} groups of {grouped.members:,} members. "
         f"{assessed.routed:,} subjects routed to a district."
     )
     _print_run(result)

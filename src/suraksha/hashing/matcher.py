@@ -477,3 +477,16 @@ def lookup(session: Session, value: str) -> list[MatchView]:
         for _, entry, bank, distance in _pdq_near(session, [[text]], min_quality=None):
             found.append(_view("lookup", text, bank, entry, bank.current_version, distance))
     return sorted(found, key=lambda view: (view.distance, view.bank))
+
+
+def bank_kinds(session: Session, target_kind: str) -> dict[str, set[str]]:
+    """Target id → the kinds of bank (`known`, `viral`, `ignorable`) its recorded matches are in,
+    for every matched target of the kind (one pass: the offender network reads them all)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for target_id, kind in session.execute(
+        select(HashMatch.target_id, HashBank.kind)
+        .join(HashBank, HashBank.id == HashMatch.bank_id)
+        .where(HashMatch.target_kind == target_kind)
+    ):
+        found[target_id].add(kind)
+    return dict(found)

@@ -2,7 +2,8 @@
 
 The evidence each subject is scored on comes from the other domains' public views only: its tips
 (`intake.tips.tips_of_accounts`), its own accounts (`intake.accounts.account_views`: group
-identifiers, IP captures) and the bank matches of its files (`hashing.matcher.matches_for`).
+identifiers, IP captures) and the bank matches of its files (`hashing.matcher.matches_for`); and
+from the offender network's last grouping (`network_facts`), so `resolve` groups before it assesses.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from suraksha.config import Settings
@@ -22,8 +23,15 @@ from suraksha.intake.accounts import AccountView, account_views
 from suraksha.intake.records import IdentifierKind
 from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tips_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
+from suraksha.intel.networks.models import NetworkGroup, NetworkMember
 from suraksha.intel.overrides import standing_overrides
-from suraksha.intel.priority import AccountFacts, FileExtras, SubjectEvidence, assess
+from suraksha.intel.priority import (
+    AccountFacts,
+    FileExtras,
+    NetworkFacts,
+    SubjectEvidence,
+    assess,
+)
 from suraksha.intel.routing import RoutingSources, report_dates, route
 from suraksha.intel.weights import PriorityWeights, default_weights, load_weights
 from suraksha.storage.base import utcnow
@@ -63,11 +71,12 @@ def assess_all(
     routed = 0
     members = memberships(session)
     overrides = standing_overrides(session)
+    networks = network_facts(session)
     for subject_id, account_ids in sorted(members.items()):
         views = account_views(session, account_ids)
         tips = tips_of_accounts(session, account_ids)
         priority = assess(
-            subject_evidence(session, tips, views),
+            subject_evidence(session, tips, views, networks.get(subject_id, ())),
             as_of=now,
             weights=used,
             override=overrides.get(subject_id),
@@ -118,16 +127,45 @@ def assess_configured(
 
 
 def subject_evidence(
-    session: Session, tips: list[TipFacts], views: Sequence[AccountView]
+    session: Session,
+    tips: list[TipFacts],
+    views: Sequence[AccountView],
+    networks: Sequence[NetworkFacts] = (),
 ) -> SubjectEvidence:
-    """What `priority.assess` reads about one subject, from its tips and its own accounts."""
+    """What `priority.assess` reads about one subject, from its tips, its own accounts and the
+    groups of the offender network it belongs to (`network_facts`)."""
     file_ids = [f.file_row_id for tip in tips for f in tip.files]
     return SubjectEvidence(
         tips=tips,
         matches=matches_for(session, TIP_FILE_TARGET, file_ids),
         accounts=[account_facts(view) for view in views],
         files={f.file_row_id: file_extras(f) for tip in tips for f in tip.files},
+        networks=tuple(networks),
     )
+
+
+def network_facts(session: Session) -> dict[str, list[NetworkFacts]]:
+    """Subject id → the active network groups it belongs to, with its roles there."""
+    found: dict[str, list[NetworkFacts]] = {}
+    for subject_id, group_id, roles, summary in session.execute(
+        select(
+            NetworkMember.subject_id,
+            NetworkMember.group_id,
+            NetworkMember.roles,
+            NetworkGroup.summary,
+        )
+        .join(NetworkGroup, NetworkGroup.id == NetworkMember.group_id)
+        .where(NetworkGroup.active.is_(True))
+        .order_by(NetworkMember.subject_id, NetworkMember.group_id)
+    ):
+        found.setdefault(subject_id, []).append(
+            NetworkFacts(
+                group_id,
+                tuple(str(r.get("role")) for r in roles),
+                bool(summary.get("producing")),
+            )
+        )
+    return found
 
 
 def account_facts(view: AccountView) -> AccountFacts:

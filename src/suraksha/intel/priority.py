@@ -121,6 +121,15 @@ class FileExtras:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkFacts:
+    """A group of the offender network the subject belongs to (intel/networks)."""
+
+    group_id: str
+    roles: tuple[str, ...] = ()  # the subject's roles in it: distributor, bridge, ...
+    producing: bool = False  # a member brought never-seen material into the group
+
+
+@dataclass(frozen=True, slots=True)
 class SubjectEvidence:
     """Everything one subject's priority is computed from."""
 
@@ -128,6 +137,7 @@ class SubjectEvidence:
     matches: Mapping[str, Sequence[MatchView]] = field(default_factory=dict)
     accounts: Sequence[AccountFacts] = ()
     files: Mapping[str, FileExtras] = field(default_factory=dict)
+    networks: Sequence[NetworkFacts] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,7 @@ def assess(
         *_contact(tips, evidence.accounts, w),
         *_material(tips, evidence, w),
         *_persistence(tips, evidence.accounts, w),
+        *_network(tips, evidence.networks, w),
         *_clocks(tips, evidence, w, as_of),
     ]
     if override is not None:
@@ -452,6 +463,25 @@ def _persistence(
             )
         )
     return factors
+
+
+def _network(
+    tips: list[TipFacts], networks: Sequence[NetworkFacts], w: PriorityWeights
+) -> list[Factor]:
+    """A member of a group in which never-seen material is being brought in."""
+    producing = sorted(n.group_id for n in networks if n.producing)
+    if not producing:
+        return []
+    own = sorted(n.group_id for n in networks if n.producing and "possible_producer" in n.roles)
+    note = (
+        f"member of group(s) {', '.join(producing)} whose members bring in never-seen material "
+        "(a child may be being abused now)"
+    )
+    if own:
+        note += f"; the subject itself brought it into {', '.join(own)}"
+    return [
+        _factor(w, "group_produces_material", len(producing), (t.report_id for t in tips), note)
+    ]
 
 
 def _clocks(

@@ -52,6 +52,7 @@ FACTORS: Final = (
     "repeat_reports",
     "prior_reports",
     "group_membership",
+    "group_produces_material",
     "viral_material_only",
     "ignorable_material_only",
 )

@@ -21,6 +21,8 @@ from suraksha.identity.linker import ResolveResult, resolve
 from suraksha.intake.pipeline import IngestResult, count_units, ingest, plan
 from suraksha.intake.tips import rematch_files
 from suraksha.intel.assessment import AssessmentResult, assess_configured
+from suraksha.intel.networks.grouping import STEPS as GROUPING_STEPS
+from suraksha.intel.networks.grouping import GroupingResult, group_network
 from suraksha.storage.session import transaction
 from suraksha.synthetic.seized_media import SeizedDevice, write_seized_device
 from suraksha.synthetic.tips import CorpusSummary, count_reports, write_corpus
@@ -39,7 +41,7 @@ STEPS: Final = (
     "generating synthetic tips",
     "importing the known-hash bank",
     "ingesting tips",
-    "linking accounts into subjects",
+    "linking accounts into subjects and groups",
     "scoring and routing subjects",
     "scanning a synthetic seized device",
 )
@@ -70,6 +72,7 @@ class DemoLoaded:
     summary: CorpusSummary
     ingested: IngestResult
     resolved: ResolveResult
+    grouped: GroupingResult
     assessed: AssessmentResult
     device: SeizedDevice
     scanned: ScanResult
@@ -137,9 +140,10 @@ def load_demo(
             rematch_files(session)
     heard.begin(STEPS[2], count_units([corpus]))
     ingested = ingest(engine, plan([corpus]), on_unit=lambda _unit: heard.advance())
-    heard.begin(STEPS[3], 3)
+    heard.begin(STEPS[3], 3 + len(GROUPING_STEPS))
     with transaction(engine) as session:
         resolved = resolve(session, on_step=lambda _step: heard.advance())
+        grouped = group_network(session, on_step=lambda _step: heard.advance())
         heard.begin(STEPS[4], resolved.subjects)
         assessed = assess_configured(session, settings, on_subject=heard.advance)
     device = write_seized_device(device_root, seed=seed, video_seconds=DEMO_VIDEO_SECONDS)
@@ -165,4 +169,4 @@ def load_demo(
         scratch=scratch,
         observer=_ScanProgress(heard),
     )
-    return DemoLoaded(corpus, summary, ingested, resolved, assessed, device, scanned)
+    return DemoLoaded(corpus, summary, ingested, resolved, grouped, assessed, device, scanned)

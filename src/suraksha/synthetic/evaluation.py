@@ -97,3 +97,74 @@ def linkability_ceiling(
 
 def _pairs(n: int) -> int:
     return n * (n - 1) // 2
+
+
+def load_truth_groups(corpus: Path) -> dict[str, str]:
+    """Person id → the group id truth.json puts the person in (persons in no group are absent)."""
+    data = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    return {
+        str(person): str(group)
+        for group, entry in data["groups"].items()
+        for person in entry["members"]
+    }
+
+
+def subject_persons(
+    subject_reports: Mapping[str, Iterable[str]], report_person: Mapping[str, str]
+) -> dict[str, str]:
+    """Subject id → the person most of its reports are about (ties to the smallest id).
+
+    A subject the linker wrongly merged is scored as its majority person.
+    """
+    persons: dict[str, str] = {}
+    for subject, reports in subject_reports.items():
+        counts = Counter(report_person[r] for r in reports if r in report_person)
+        if counts:
+            persons[subject] = min(counts, key=lambda p: (-counts[p], p))
+    return persons
+
+
+def group_pairwise_score(
+    groups: Iterable[Iterable[str]],
+    subject_person: Mapping[str, str],
+    person_group: Mapping[str, str],
+) -> PairwiseScore:
+    """Pairwise precision and recall of predicted groups of subjects against true groups.
+
+    Two subjects form a true pair when their persons are distinct members of one true group, and a
+    predicted pair when one predicted group holds both. A pair of two subjects of one person is
+    neither: whether they are one person is identity's question, scored by `pairwise_score`.
+    Subjects in no predicted group count as alone. Counted through contingency tables, in linear
+    time; a subject predicted in several groups is taken in the first.
+    """
+    predicted: dict[str, int] = {}
+    for index, members in enumerate(groups):
+        for subject in members:
+            if subject in subject_person:
+                predicted.setdefault(subject, index)
+    in_cluster = Counter(predicted.values())
+    person_in_cluster = Counter((c, subject_person[s]) for s, c in predicted.items())
+    group_in_cluster = Counter(
+        (c, person_group[subject_person[s]])
+        for s, c in predicted.items()
+        if subject_person[s] in person_group
+    )
+    grouped = [s for s, p in subject_person.items() if p in person_group]
+    in_group = Counter(person_group[subject_person[s]] for s in grouped)
+    same_person = Counter(subject_person[s] for s in grouped)
+    person_pairs_in_groups = sum(
+        _pairs(n) for (c, p), n in person_in_cluster.items() if p in person_group
+    )
+    predicted_pairs = sum(_pairs(n) for n in in_cluster.values()) - sum(
+        _pairs(n) for n in person_in_cluster.values()
+    )
+    correct = sum(_pairs(n) for n in group_in_cluster.values()) - person_pairs_in_groups
+    true_pairs = sum(_pairs(n) for n in in_group.values()) - sum(
+        _pairs(n) for n in same_person.values()
+    )
+    precision = correct / predicted_pairs if predicted_pairs else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairwiseScore(
+        precision, recall, f1, predicted_pairs, true_pairs, correct, len(subject_person)
+    )
