@@ -3,8 +3,10 @@
 Connected components alone would chain circles together through one member who trades with two of
 them; modularity asks instead which subjects deal with each other more than their dealings overall
 would lead one to expect (Traag, Waltman & van Eck 2019, "From Louvain to Leiden"). Leiden is run
-by igraph on the weighted graph of kept edges, with its random order fixed by the method's seed and
-the vertices in sorted order, so that the same network always gives the same groups. A community
+by igraph on the weighted graph of kept edges for `Method.iterations` passes (2, igraph's default;
+running it until no pass improves the partition costs far more on a national graph for almost
+nothing, see docs/benchmarks.md), with its random order fixed by the method's seed and the vertices
+in sorted order, so that the same network always gives the same groups. A community
 smaller than `min_group_size` is not reported as a group (its edges stay on the subjects' profiles).
 """
 
@@ -33,7 +35,7 @@ def find_communities(edges: list[Edge], method: Method) -> list[list[str]]:
             objective_function="modularity",
             weights=weights,
             resolution=method.resolution,
-            n_iterations=-1,
+            n_iterations=method.iterations,
         )
     finally:
         igraph.set_random_number_generator(random)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from suraksha.intel.networks.holdings import ArtefactKind, Holding, Holdings
 
@@ -43,6 +43,7 @@ class Method:
     min_artefacts: int = 2  # files alone make an edge only when two or more are shared
     min_edge_score: float = 1.0
     resolution: float = 1.0  # Leiden modularity resolution: higher gives smaller groups
+    iterations: int = 2  # Leiden passes (igraph's default); -1 runs to a stable partition
     min_group_size: int = 3
     seed: int = 20261126  # fixes Leiden's random order: the same network gives the same groups
 
@@ -59,9 +60,9 @@ class Method:
         return self.max_direct_holders
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One artefact two subjects share, and what it adds to their edge."""
+class Evidence(NamedTuple):
+    """One artefact two subjects share, and what it adds to their edge (a named tuple: a national
+    network holds millions of them)."""
 
     kind: ArtefactKind
     key: str
@@ -131,51 +132,50 @@ def build_network(holdings: Holdings, method: Method) -> Network:
         kinds[holding.key] = holding.kind
     pairs: dict[tuple[str, str], Edge] = {}
     too_common: list[TooCommon] = []
+    file_kind = ArtefactKind.FILE
     for key in sorted(by_key):
         holders = by_key[key]
         kind = kinds[key]
-        if len(holders) < 2:
+        count = len(holders)
+        if count < 2:
             continue
         label = holdings.labels.get(key, key)
-        if len(holders) > method.ceiling(kind):
-            too_common.append(TooCommon(kind, label, len(holders)))
+        if count > method.ceiling(kind):
+            too_common.append(TooCommon(kind, label, count))
             continue
         subjects = sorted(holders)
         reports = {s: tuple(sorted(set(holders[s]))) for s in subjects}
+        # A file's share, and the share when both sides kept it (see the module docstring).
+        single = (
+            method.direct
+            if kind is not file_kind
+            else min(method.file / (count - 1), method.direct)
+        )
+        kept_by_both = min(single * method.repeated_file, method.direct)
         for i, a in enumerate(subjects):
+            reports_a = reports[a]
+            repeated_a = kind is file_kind and len(reports_a) >= 2
             for b in subjects[i + 1 :]:
-                score = _score(kind, len(holders), reports[a], reports[b], method)
+                reports_b = reports[b]
+                score = kept_by_both if repeated_a and len(reports_b) >= 2 else single
                 edge = pairs.get((a, b))
                 if edge is None:
                     edge = pairs[(a, b)] = Edge(a, b)
                 edge.score += score
-                edge.evidence.append(
-                    Evidence(kind, key, label, len(holders), score, reports[a], reports[b])
-                )
+                edge.evidence.append(Evidence(kind, key, label, count, score, reports_a, reports_b))
+    bar = method.min_edge_score - 1e-9
     kept = [
         edge
         for edge in pairs.values()
-        if edge.score >= method.min_edge_score - 1e-9
-        and (len(edge.evidence) >= method.min_artefacts or edge.kinds != [ArtefactKind.FILE.value])
+        if edge.score >= bar
+        and (
+            len(edge.evidence) >= method.min_artefacts
+            or any(e.kind is not file_kind for e in edge.evidence)
+        )
     ]
     kept.sort(key=lambda e: (e.a, e.b))
     too_common.sort(key=lambda t: (-t.holders, t.kind.value, t.label))
     return Network(kept, too_common, len(pairs), len(pairs) - len(kept))
-
-
-def _score(
-    kind: ArtefactKind,
-    holders: int,
-    reports_a: tuple[str, ...],
-    reports_b: tuple[str, ...],
-    method: Method,
-) -> float:
-    if kind is not ArtefactKind.FILE:
-        return method.direct
-    share = method.file / (holders - 1)
-    if len(reports_a) >= 2 and len(reports_b) >= 2:
-        share *= method.repeated_file
-    return min(share, method.direct)
 
 
 def holdings_by_subject(holdings: Iterable[Holding]) -> dict[str, list[Holding]]:

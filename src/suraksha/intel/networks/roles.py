@@ -121,14 +121,23 @@ def _edges(
     edges: Sequence[Edge],
 ) -> None:
     for edge in edges:
-        for one, other in ((edge.a, edge.b), (edge.b, edge.a)):
-            for group_id in group_of.get(one, ()):
+        groups_a, groups_b = group_of.get(edge.a), group_of.get(edge.b)
+        if not groups_a and not groups_b:
+            continue
+        for one, mine, theirs in ((edge.a, groups_a, groups_b), (edge.b, groups_b, groups_a)):
+            if not mine:
+                continue
+            for group_id in mine:
                 found = measures[(group_id, one)]
-                if group_id in group_of.get(other, ()):
+                if theirs and group_id in theirs:
                     found.strength += edge.score
                     found.degree += 1
-                for elsewhere in group_of.get(other, set()) - group_of.get(one, set()):
-                    found.outside[elsewhere] = found.outside.get(elsewhere, 0.0) + edge.score
+                elif theirs:
+                    for elsewhere in theirs:
+                        if elsewhere not in mine:
+                            found.outside[elsewhere] = (
+                                found.outside.get(elsewhere, 0.0) + edge.score
+                            )
 
 
 def _files(
