@@ -4,8 +4,8 @@ Connected components alone would chain circles together through one member who t
 them; modularity asks instead which subjects deal with each other more than their dealings overall
 would lead one to expect (Traag, Waltman & van Eck 2019, "From Louvain to Leiden"). Leiden is run
 by igraph on the weighted graph of kept edges for `Method.iterations` passes (2, igraph's default;
-running it until no pass improves the partition costs far more on a national graph for almost
-nothing, see docs/benchmarks.md), with its random order fixed by the method's seed and the vertices
+on 3 M edges, running it until no pass improves the partition took 95 s of CPU against 4 s, for
+0.1% more modularity: docs/benchmarks.md), with its random order fixed by the method's seed and the vertices
 in sorted order, so that the same network always gives the same groups. A community
 smaller than `min_group_size` is not reported as a group (its edges stay on the subjects' profiles).
 """
