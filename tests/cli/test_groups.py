@@ -49,6 +49,9 @@ def test_an_analyst_lists_reads_and_judges_groups(settings: Settings, tmp_path: 
     shown = ok(suraksha(settings, "group", largest["group_id"]))
     assert largest["subject_ids"][0] in shown and "held by" in shown
 
+    profile = ok(suraksha(settings, "subject", largest["subject_ids"][-1]))
+    assert f"member of group {largest['group_id']}" in profile
+
     leaving = largest["subject_ids"][0]
     judged = ok(
         suraksha(

@@ -31,6 +31,7 @@ from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
 from suraksha.intel.networks.grouping import STEPS as GROUPING_STEPS
 from suraksha.intel.networks.grouping import group_configured
+from suraksha.intel.networks.views import groups_of_subject
 from suraksha.intel.worklist import record_export, record_profile_read
 from suraksha.storage.session import reading, transaction
 
@@ -254,6 +255,7 @@ def subject_command(
         account_ids = [view.account_id for view in dossier.accounts]
         refused = refused_links_of(session, account_ids)
         judged = judgements_touching(session, account_ids)
+        groups = groups_of_subject(session, subject_id)
         elsewhere = subjects_of_accounts(
             session, [x for link in refused for x in (link.account_a, link.account_b)]
         )
@@ -324,6 +326,13 @@ def subject_command(
     matched = sum(1 for views in dossier.matches.values() if views)
     files = sum(len(tip.files) for tip in dossier.tips)
     console.print(f"Files: {files} named in {len(dossier.tips)} report(s), {matched} match a bank.")
+    for group_id, roles, producing in groups:
+        parts = [str(role["role"]).replace("_", " ") for role in roles]
+        what = f" as {', '.join(parts)}" if parts else ""
+        new = "; its members bring in never-seen material" if producing else ""
+        console.print(
+            f"Network: member of group {group_id}{what}{new} (`suraksha group {group_id}`)."
+        )
 
 
 def _evidence(link: LinkView) -> str:
