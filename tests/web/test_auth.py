@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pyotp
@@ -12,6 +13,7 @@ from suraksha.config import Settings
 from suraksha.security import audit
 from suraksha.security.sessions import WebSession, token_hash
 from suraksha.security.signin import MAX_FAILED_SIGN_INS, REFUSAL
+from suraksha.security.totp import provisioning_qr
 from suraksha.storage.base import utcnow
 from suraksha.storage.session import reading, transaction
 from suraksha.web.csrf import SESSION_COOKIE
@@ -186,6 +188,10 @@ def test_admin_without_totp_must_enrol_at_first_sign_in(
     assert page.status_code == 200
     secret = page.text.split('id="totp-secret">')[1].split("<")[0]
     assert "otpauth://totp/Suraksha:root?secret=" + secret in page.text
+    uri = html.unescape(page.text.split('id="totp-uri" class="wrap">')[1].split("<")[0])
+    qr = page.text.split('id="totp-qr" class="qr" src="')[1].split('"')[0]
+    assert html.unescape(qr) == provisioning_qr(uri)  # the code of this very link, for the camera
+    assert "img-src 'self' data:" in page.headers["content-security-policy"]
     assert secret not in page.url.query.decode() if hasattr(page.url.query, "decode") else True
     done = client.post(
         "/signin/enrol",

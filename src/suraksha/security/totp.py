@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Final
 
 import pyotp
+import segno
 from pyotp.exceptions import OTPVerificationError
 
 ISSUER: Final = "Suraksha"
@@ -33,6 +34,12 @@ def provisioning_uri(secret: str, account: str) -> str:
     It contains the secret: show it to the account's owner once, never store or log it.
     """
     return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=ISSUER)
+
+
+def provisioning_qr(uri: str) -> str:
+    """The otpauth:// URI as a QR code for an authenticator app's camera: an SVG `data:` URI, drawn
+    on the server (no script, no request leaves the unit: the secret is in the picture)."""
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
 
 def code_at(secret: str, at: datetime) -> str:

@@ -32,6 +32,7 @@ from suraksha.security.sessions import (
     purge_expired,
 )
 from suraksha.security.signin import REFUSAL, Outcome, authenticate, complete_second_factor
+from suraksha.security.totp import provisioning_qr
 from suraksha.security.users import enrol_totp, find_user, pending_enrolment
 from suraksha.web.csrf import SESSION_COOKIE
 from suraksha.web.deps import (
@@ -157,7 +158,7 @@ def code_page(request: Request, session: Db, next: str | None = None) -> Respons
 
 @router.get("/signin/enrol")
 def enrol_page(request: Request, session: Db, next: str | None = None) -> Response:
-    """Enrolment: the new secret as an otpauth:// URI and as text, to enter in an app."""
+    """Enrolment: the new secret as a QR code, an otpauth:// URI and text, to enter in an app."""
     user = _pending(request, session, Stage.ENROLMENT)
     enrolment = None if user is None else pending_enrolment(user, _box(request))
     if enrolment is None:
@@ -165,6 +166,7 @@ def enrol_page(request: Request, session: Db, next: str | None = None) -> Respon
     context = {
         "next": safe_next(next),
         "uri": enrolment.uri,
+        "qr": provisioning_qr(enrolment.uri),
         "secret": enrolment.secret,
         "account": enrolment.account,
     }
