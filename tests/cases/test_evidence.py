@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from suraksha.cases.casefile import read_case
 from suraksha.cases.deadlines import IST, EventKind
@@ -20,6 +20,7 @@ from suraksha.cases.evidence import (
     link_scan,
     record_custody,
 )
+from suraksha.cases.models import CustodyStep, EvidenceAlert
 from suraksha.cases.workflow import open_case
 from suraksha.errors import AccessDenied, UserInputError
 from suraksha.security.audit import events, verify
@@ -192,26 +193,154 @@ def test_evidence_follows_case_access(db: Engine, case_id: str) -> None:
         assert [i.label for i in evidence_of(session, assigned, case_id)] == ["MO-1"]
 
 
-def test_a_triage_scan_is_linked_and_its_digest_compared(
+def image_of(tmp_path: Path, name: str = "exhibit.zip", text: str = "buy milk\n") -> Path:
+    """A small archive standing in for a device image (benign synthetic content)."""
+    image = tmp_path / name
+    with zipfile.ZipFile(image, "w") as archive:
+        archive.writestr("notes/todo.txt", text)
+    return image
+
+
+def scan_of(db: Engine, tmp_path: Path, image: Path, case_ref: str, *device_ids: str) -> int:
+    scratch = tmp_path / f"scratch-{image.stem}-{len(device_ids)}"
+    scratch.mkdir(exist_ok=True)
+    request = ScanRequest(image, case_ref, "MO-1", device_ids=device_ids)
+    return scan(db, request, scratch=scratch).scan_id
+
+
+def stored_steps(db: Engine) -> list[tuple[str, str]]:
+    with transaction(db) as session:
+        return [(s.kind, s.handler) for s in session.scalars(select(CustodyStep))]
+
+
+def test_a_scan_given_the_imei_joins_the_exhibit_registered_after_it(
     db: Engine, case_id: str, tmp_path: Path
 ) -> None:
-    image = tmp_path / "exhibit.zip"
-    with zipfile.ZipFile(image, "w") as archive:
-        archive.writestr("notes/todo.txt", "buy milk\n")  # benign synthetic content
+    image = image_of(tmp_path)
     digest = hashlib.sha256(image.read_bytes()).hexdigest()
-    (tmp_path / "scratch").mkdir()
-    result = scan(db, ScanRequest(image, case_id, "MO-1"), scratch=tmp_path / "scratch")
+    scan_id = scan_of(db, tmp_path, image, case_id, f"IMEI:{IMEI}")
     seize(db, case_id, digest=digest)
+    with transaction(db) as session:
+        [item] = evidence_of(session, CLI, case_id)
+    assert (item.scan_id, item.scan_ids) == (scan_id, (scan_id,))
+    assert [(s.kind, s.digest, s.digest_matches, s.scan_id) for s in item.steps] == [
+        (CustodyKind.SEIZED, digest, None, None),
+        (CustodyKind.EXAMINED, digest, True, scan_id),
+    ]
+    assert item.steps[1].handler == f"triage scan {scan_id}"
+    assert item.steps[1].place == str(image.resolve())
+    assert item.alerts == ()
+    # One source of truth: the register stored the seizure only; the examination is the scan's.
+    assert stored_steps(db) == [("seized", "SI Anil Kumar")]
+
+
+def test_a_scan_made_later_joins_by_serial_and_a_mismatch_alerts_once(
+    db: Engine, case_id: str, tmp_path: Path
+) -> None:
+    seize(db, case_id, label="MO-2", digest=FIRST, serial="R58M-123abc")
+    scan_id = scan_of(db, tmp_path, image_of(tmp_path), case_id, "Serial Number:r58m123ABC")
+    reads = []
+    for _ in range(2):
+        with transaction(db) as session:
+            [item] = evidence_of(session, CLI, case_id)
+            reads.append(item)
+    item = reads[-1]
+    examined = item.steps[-1]
+    assert (examined.kind, examined.scan_id, examined.digest_matches) == (
+        CustodyKind.EXAMINED,
+        scan_id,
+        False,
+    )
+    [alert] = item.alerts
+    assert alert.startswith("DIGEST MISMATCH at examined") and FIRST in alert
+    assert reads[0].alerts == reads[1].alerts
+    with transaction(db) as session:
+        audited = events(session, action="evidence.alert")
+        stored = list(session.scalars(select(EvidenceAlert)))
+        assert verify(session).intact
+    assert [(e.object_id, e.detail["scan_id"], e.detail["expected"]) for e in audited] == [
+        (f"{case_id}/MO-2", scan_id, FIRST)
+    ]
+    assert [(a.scan_id, a.step_id, a.expected) for a in stored] == [(scan_id, None, FIRST)]
+
+
+def test_the_scan_digest_of_the_references_algorithm_is_compared(
+    db: Engine, case_id: str, tmp_path: Path
+) -> None:
+    image = image_of(tmp_path)
+    md5 = hashlib.md5(image.read_bytes()).hexdigest()  # noqa: S324 (what the examiner recorded)
+    seize(db, case_id, digest=md5)
+    scan_id = scan_of(db, tmp_path, image, case_id, f"IMEI:{IMEI}")
+    with transaction(db) as session:
+        [item] = evidence_of(session, CLI, case_id)
+    assert [(s.digest, s.digest_matches, s.scan_id) for s in item.steps] == [
+        (md5, None, None),
+        (md5, True, scan_id),
+    ]
+
+
+def test_a_scan_without_a_reference_is_shown_unverified(
+    db: Engine, case_id: str, tmp_path: Path
+) -> None:
+    image = image_of(tmp_path)
+    scan_id = scan_of(db, tmp_path, image, case_id, f"IMEI:{IMEI}")
+    seize(db, case_id)
+    with transaction(db) as session:
+        [item] = evidence_of(session, CLI, case_id)
+        _, alert = record_custody(
+            session,
+            CLI,
+            case_id,
+            "MO-1",
+            CustodyKind.SEALED,
+            at=at("2026-01-12T12:00"),
+            handler="SI",
+            place="PS",
+            digest=FIRST,  # the first digest recorded in custody: the reference from now on
+        )
+        [later] = evidence_of(session, CLI, case_id)
+    assert item.steps[-1].digest == hashlib.sha256(image.read_bytes()).hexdigest()
+    assert item.steps[-1].digest_matches is None and item.alerts == ()
+    assert any(f"scan {scan_id}'s source digest cannot be verified" in w for w in item.warnings)
+    assert alert is None  # the sealing step itself matches nothing before it
+    assert later.steps[-1].digest_matches is False and len(later.alerts) == 1
+
+
+def test_scans_of_other_cases_or_devices_do_not_join(
+    db: Engine, case_id: str, tmp_path: Path
+) -> None:
+    seize(db, case_id, digest=FIRST)
+    scan_of(db, tmp_path, image_of(tmp_path), "KL-TVM-2026-0007", f"IMEI:{IMEI}")
+    scan_of(db, tmp_path, image_of(tmp_path, "other.zip"), case_id, "IMEI:356938035643809")
+    with transaction(db) as session:
+        [item] = evidence_of(session, CLI, case_id)
+    assert (item.scan_id, item.scan_ids, len(item.steps), item.alerts) == (None, (), 1, ())
+
+
+def test_a_scan_is_named_for_an_exhibit_by_add_or_link(
+    db: Engine, case_id: str, tmp_path: Path
+) -> None:
+    image = image_of(tmp_path)
+    digest = hashlib.sha256(image.read_bytes()).hexdigest()
+    scan_id = scan_of(db, tmp_path, image, case_id)  # no device id given to the scan
+    other = scan_of(db, tmp_path, image_of(tmp_path, "elsewhere.zip"), "KL-TVM-2026-0007")
+    seize(db, case_id, digest=digest, scan_id=scan_id)
     seize(db, case_id, label="MO-2", digest=FIRST)
     with transaction(db) as session:
-        linked = link_scan(session, CLI, case_id, "MO-1", result.scan_id)
-        wrong = link_scan(session, CLI, case_id, "MO-2", result.scan_id)
-    assert (linked.scan_id, linked.scan_source_digest) == (result.scan_id, digest)
-    assert [(s.kind, s.digest_matches) for s in linked.steps] == [
-        (CustodyKind.SEIZED, None),
-        (CustodyKind.EXAMINED, True),
+        linked = link_scan(session, CLI, case_id, "MO-2", scan_id)
+        [first, _] = evidence_of(session, CLI, case_id)
+    assert [(s.kind, s.digest_matches, s.scan_id) for s in first.steps] == [
+        (CustodyKind.SEIZED, None, None),
+        (CustodyKind.EXAMINED, True, scan_id),
     ]
-    assert linked.alerts == ()
-    assert len(wrong.alerts) == 1
+    assert "named for the exhibit" in first.steps[1].note
+    assert linked.scan_id == scan_id and len(linked.alerts) == 1
+    with transaction(db) as session, pytest.raises(UserInputError, match="was made for case"):
+        link_scan(session, CLI, case_id, "MO-1", other)
+    with transaction(db) as session, pytest.raises(UserInputError, match="no scan 999"):
+        link_scan(session, CLI, case_id, "MO-1", 999)
     with transaction(db) as session, pytest.raises(UserInputError, match="No case"):
-        link_scan(session, CLI, "KL-ERN-2026-0099", "MO-1", result.scan_id)
+        link_scan(session, CLI, "KL-ERN-2026-0099", "MO-1", scan_id)
+    with transaction(db) as session:
+        audited = events(session, action="evidence.link_scan")
+    assert sorted(e.object_id for e in audited) == [f"{case_id}/MO-1", f"{case_id}/MO-2"]

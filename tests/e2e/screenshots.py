@@ -84,6 +84,23 @@ def _sign_in(page: Page, name: str, code: Callable[[], str] | None = None) -> No
     page.wait_for_url("**/")
 
 
+def _open_largest_group(page: Page) -> bool:
+    """The largest group's page, its graph drawn and its strongest edge's evidence shown; False
+    when the workspace has no group."""
+    page.goto("/groups")
+    links = page.locator("table.groups tbody a")
+    if links.count() == 0:
+        return False
+    links.first.click()
+    page.wait_for_function("() => window.surakshaGraph !== undefined")
+    page.evaluate(
+        "() => { const cy = window.surakshaGraph.cy;"
+        " const edges = cy.edges().sort((a, b) => b.data('weight') - a.data('weight'));"
+        " if (edges.length) { edges[0].emit('tap'); } }"
+    )
+    return True
+
+
 def take(out: Path, persons: int) -> list[Path]:
     """Take the screenshots into `out`; returns the files written."""
     if not CHROMIUM.is_file():
@@ -117,12 +134,15 @@ def take(out: Path, persons: int) -> list[Path]:
             for name, path in (
                 ("subjects", "/subjects"),
                 ("tips", "/tips"),
+                ("groups", "/groups"),
                 ("admin-users", "/admin"),
                 ("audit-log", "/audit"),
             ):
                 response = page.goto(path)
                 if response is not None and response.ok:
                     shot(name)
+            if _open_largest_group(page):
+                shot("group")
             page.click("text=Sign out")
             _sign_in(page, "asha.nair")
             shot("dashboard-district-officer")

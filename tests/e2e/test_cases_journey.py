@@ -1,6 +1,7 @@
 """In a real browser: a district officer opens a case from a subject, moves it to FIR, records
-the first remand and sees the charge-sheet deadline it starts; the dashboard's alerts panel and
-the statistics page load without breaking the Content-Security-Policy."""
+the first remand and sees the charge-sheet deadline it starts, makes the prosecutor's summary and
+downloads its PDF; the dashboard's alerts panel and the statistics page load without breaking the
+Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ def test_officer_opens_a_case_and_sees_the_chargesheet_deadline(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("charge sheet before default bail")
     expect(row).to_contain_text("upcoming")
+
+    summary = page.locator('form[aria-label="Make case-summary"]')
+    summary.locator("button[type=submit]").click()
+    expect(page.locator(".flash")).to_contain_text("template version")
+    with page.expect_download() as made:
+        page.locator("#documents a[download]").first.click()
+    assert made.value.suggested_filename.endswith("-case-summary-1.pdf")
 
     page.click("nav >> text=Statistics")
     expect(page.locator("h1")).to_have_text("Statistics")

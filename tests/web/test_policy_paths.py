@@ -1,5 +1,5 @@
-"""Every path that shows a subject or a tip (page, API, CSV export) obeys role and jurisdiction,
-on both databases.
+"""Every path that shows a subject, a tip, a case or a group (page, API, CSV export, document
+download, graph data) obeys role and jurisdiction, on both databases.
 
 Choice (intel/worklist.py, intake/inbox.py): an object outside the person's jurisdiction
 answers **404**, exactly as one that does not exist, on pages and in the API, so that a district
@@ -19,11 +19,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from suraksha.cases.documents.files import documents_folder
+from suraksha.cases.documents.registry import DocumentKind
+from suraksha.cases.documents.render import DocumentRequest, make_document
+from suraksha.cases.workflow import open_case
 from suraksha.config import Settings
 from suraksha.identity.models import Judgement
 from suraksha.intel.models import PriorityOverride
+from suraksha.intel.networks.grouping import group_network
+from suraksha.intel.networks.views import list_groups
 from suraksha.security import audit
-from suraksha.storage.session import reading
+from suraksha.security.policy import Actor, Role
+from suraksha.storage.session import reading, transaction
 from suraksha.workspace import open_engine
 from tests.web.conftest import csrf_of
 from tests.web.corpus import Places
@@ -256,3 +263,152 @@ def test_writes_need_csrf_and_jurisdiction(world: World, app_settings: Settings)
     assert _count(app_settings, PriorityOverride) == 1
     assert _read_events(app_settings, "subject.judge") == {("do.home", home)}
     assert _read_events(app_settings, "subject.override") == {("do.home", home)}
+
+
+CASE_REACH: Final[dict[str, set[str] | None]] = {
+    # which of the two cases (home and away district of one state) each account reaches
+    "admin.root": {"home", "away"},
+    "sa.state": {"home", "away"},
+    "sa.other": set(),
+    "do.home": {"home"},
+    "do.away": {"away"},
+    "audit.only": None,
+}
+
+
+def _cases(settings: Settings, places: Places) -> dict[str, tuple[str, int]]:
+    """A case in the home and in the away district, each with a document in the workspace."""
+    engine = open_engine(settings)
+    made: dict[str, tuple[str, int]] = {}
+    try:
+        for key, subject, district in (
+            ("home", places.home_subject, places.home),
+            ("away", places.away_subject, places.away),
+        ):
+            with transaction(engine) as session:
+                case_id = open_case(
+                    session, "cli:test", district=district, reason="synthetic", subjects=[subject]
+                ).summary.case_id
+                document = make_document(
+                    session,
+                    "cli:test",
+                    case_id,
+                    DocumentRequest(kind=DocumentKind.CASE_SUMMARY),
+                    documents_folder(settings.home, case_id),
+                )
+            made[key] = (case_id, document.view.id)
+    finally:
+        engine.dispose()
+    return made
+
+
+def test_every_case_path_obeys_jurisdiction(world: World, app_settings: Settings) -> None:
+    places, clients = world
+    cases = _cases(app_settings, places)
+    for name, browser in clients.items():
+        reach = CASE_REACH[name]
+        for key, (case_id, document_id) in cases.items():
+            expected = 403 if reach is None else 200 if key in reach else 404
+            for path in (
+                f"/cases/{case_id}",
+                f"/api/cases/{case_id}",
+                f"/cases/{case_id}/documents/{document_id}/pdf",
+            ):
+                assert browser.get(path).status_code == expected, (name, path)
+            if reach is not None and key not in reach:
+                answer = browser.get(f"/api/cases/{case_id}")
+                assert places.away not in answer.text and places.home not in answer.text
+                token = csrf_of(browser.get("/cases"))
+                posted = browser.post(
+                    f"/cases/{case_id}/documents",
+                    data={"kind": "case-summary", "csrf_token": token},
+                )
+                assert posted.status_code == 404, (name, case_id)
+        listed = browser.get("/api/cases", params={"limit": 100})
+        deadlines = browser.get("/api/deadlines", params={"limit": 100})
+        if reach is None:
+            assert listed.status_code == deadlines.status_code == 403, name
+            continue
+        wanted = {cases[key][0] for key in reach}
+        assert {item["case_id"] for item in listed.json()["items"]} == wanted, name
+        assert listed.json()["total"] == len(wanted)
+        assert {item["case_id"] for item in deadlines.json()["items"]} <= wanted, name
+        if wanted:
+            assert deadlines.json()["total"] > 0, name  # the tips' evidence clocks run
+    reads = {(actor, case) for actor, case in _read_events(app_settings, "case.read")}
+    assert {read for read in reads if not read[0].startswith("cli:")} == {
+        (name, cases[key][0]) for name, reach in CASE_REACH.items() if reach for key in reach
+    }
+    assert _read_events(app_settings, "document.download") == {
+        (name, cases[key][0]) for name, reach in CASE_REACH.items() if reach for key in reach
+    }
+
+
+GROUP_READS: Final = ("/groups/{id}", "/groups/{id}/graph.json", "/api/groups/{id}")
+Place = tuple[str | None, str | None]
+
+
+def _grouped(settings: Settings, places: Places) -> tuple[str, dict[str, Place]]:
+    """Group the corpus' network; the group holding the home subject, and its members' places."""
+    engine = open_engine(settings)
+    try:
+        with transaction(engine) as session:
+            group_network(session)
+            groups = list_groups(session, Actor(0, "cli:test", Role.ADMIN))
+    finally:
+        engine.dispose()
+    view = next(v for v in groups if places.home_subject in v.subject_ids)
+    return view.group_id, {m.subject_id: (m.state, m.district) for m in view.members}
+
+
+def _reaches(name: str, place: Place, places: Places) -> bool:
+    state, district = place
+    return {
+        "admin.root": True,
+        "sa.state": state == places.state,
+        "sa.other": state == places.other_state,
+        "do.home": (state, district) == (places.state, places.home),
+        "do.away": (state, district) == (places.state, places.away),
+    }.get(name, False)
+
+
+def test_every_group_path_obeys_jurisdiction_and_hides_members_out_of_reach(
+    world: World, app_settings: Settings
+) -> None:
+    places, clients = world
+    shared, members = _grouped(app_settings, places)
+    # The synthetic corpus puts a home and an away district subject in one group.
+    assert places.away_subject in members
+    for name, browser in clients.items():
+        visible = {s for s, place in members.items() if _reaches(name, place, places)}
+        expected = 403 if REACH[name] is None else 200 if visible else 404
+        for path in GROUP_READS:
+            assert browser.get(path.format(id=shared)).status_code == expected, (name, path)
+        listed = browser.get("/api/groups")
+        if REACH[name] is None:
+            assert listed.status_code == 403
+            assert browser.get("/groups").status_code == 403
+            continue
+        assert listed.status_code == 200
+        rows = {item["group_id"]: item for item in listed.json()["items"]}
+        assert (shared in rows) == bool(visible), name
+        if not visible:
+            continue
+        assert set(rows[shared]["subject_ids"]) == visible, name
+        assert rows[shared]["hidden_members"] == len(members) - len(visible), name
+        api = browser.get(f"/api/groups/{shared}").json()
+        assert {m["subject_id"] for m in api["members"]} == visible, name
+        graph = browser.get(f"/groups/{shared}/graph.json").json()
+        assert {n["data"]["id"] for n in graph["nodes"]} == visible, name
+        assert all({e["data"]["source"], e["data"]["target"]} <= visible for e in graph["edges"]), (
+            name
+        )
+        texts = [browser.get(f"/groups/{shared}").text, browser.get("/groups").text, str(api)]
+        for subject in set(members) - visible:
+            assert all(subject not in text for text in texts), (name, subject)
+        if name == "do.home":
+            assert all(places.away not in text for text in texts)
+    reads = _read_events(app_settings, "group.read")
+    assert {actor for actor, group in reads if group == shared} == {
+        name for name in REACH if any(_reaches(name, place, places) for place in members.values())
+    }

@@ -18,8 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
+from suraksha.cases.workflow import open_case
 from suraksha.config import Settings
+from suraksha.intel.networks.grouping import group_network
+from suraksha.storage.session import transaction
 from suraksha.web.csrf import HEADER, SESSION_COOKIE
+from suraksha.workspace import open_engine
 from tests.web.conftest import csrf_of
 from tests.web.corpus import Places
 from tests.web.people import people
@@ -32,9 +36,23 @@ World = tuple[Places, dict[str, TestClient]]
 def world(
     client: TestClient, app_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    """The corpus and an admin signed in."""
+    """The corpus, a case on one of its subjects, its groups, and an admin signed in."""
     root = tmp_path_factory.getbasetemp() / "web-corpus"
     with people(client.app, app_settings, root, ("admin.root",)) as found:  # type: ignore[arg-type]
+        engine = open_engine(app_settings)
+        try:
+            with transaction(engine) as session:
+                open_case(
+                    session,
+                    "cli:test",
+                    district=found[0].home,
+                    reason="synthetic",
+                    subjects=[found[0].home_subject],
+                )
+            with transaction(engine) as session:
+                group_network(session)
+        finally:
+            engine.dispose()
         yield found
 
 
@@ -56,6 +74,11 @@ def test_the_api_never_answers_with_a_server_error(client: TestClient, world: Wo
         "GET /api/tips",
         "GET /api/tips/{tip_id}",
         "GET /api/banks",
+        "GET /api/cases",
+        "GET /api/cases/{case_id}",
+        "GET /api/deadlines",
+        "GET /api/groups",
+        "GET /api/groups/{group_id}",
     } <= labels
     statuses: set[tuple[str, int]] = set()
     for operation in operations:
@@ -82,4 +105,7 @@ def test_the_api_never_answers_with_a_server_error(client: TestClient, world: Wo
         "GET /api/subjects",
         "GET /api/tips",
         "GET /api/banks",
+        "GET /api/cases",
+        "GET /api/deadlines",
+        "GET /api/groups",
     }

@@ -34,7 +34,7 @@ from suraksha.cases.workflow import (
     transition_view,
 )
 from suraksha.security.audit import Who, record
-from suraksha.security.policy import Actor, Permission, restrict
+from suraksha.security.policy import Actor, Permission, Scope, require, restrict, scope_of
 from suraksha.storage.base import utcnow
 
 
@@ -115,6 +115,13 @@ def visible_cases(who: Who, permission: Permission = Permission.CASE_READ) -> Se
     return query
 
 
+def require_case_reach(who: Who) -> None:
+    """AccessDenied for a role that reads no case anywhere (an auditor, victim support): a
+    refusal that says nothing about any case, unlike the 404 of one case out of reach."""
+    if isinstance(who, Actor) and scope_of(who.role, Permission.CASE_READ) is Scope.NONE:
+        require(who, Permission.CASE_READ)
+
+
 def list_cases(
     session: Session,
     who: Who,
@@ -125,6 +132,7 @@ def list_cases(
 ) -> list[CaseSummary]:
     """The cases `who` may read, newest first, optionally of one district or stage (audited as
     one `case.list` event with the count)."""
+    require_case_reach(who)
     query = visible_cases(who).order_by(Case.opened_at.desc(), Case.id)
     if district is not None:
         query = query.where(func.upper(Case.district) == district.strip().upper())
@@ -182,6 +190,7 @@ def open_deadlines(
 ) -> list[CaseDeadline]:
     """Every deadline of the open cases `who` may read, soonest first (missed ones included and
     flagged; met ones only with `include_met`), within `within_days` of `now` when given."""
+    require_case_reach(who)
     now = now or utcnow()
     query = visible_cases(who).where(Case.stage.not_in([s.value for s in CLOSED]))
     if district is not None:

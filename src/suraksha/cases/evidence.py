@@ -20,8 +20,22 @@ mobile phone", forwarded without delay to a magistrate (text: https://bnsbareact
 exhibit seized with no recording reference is registered with a warning, since the CrPC (for
 investigations pending on 1 Jul 2024) had no such duty.
 
-A device scanned by `suraksha scan` is linked to its triage scan, read through triage's public
-functions; the scan's source digest becomes an `examined` step, so it is compared like any other.
+Triage scans (one source of truth). A scan of the case's device by `suraksha scan` is the record
+of its examination; the register never copies it. Each time an exhibit is shown, the scans of
+its case (`--case` the case id or FIR number) are read through `triage.custody` and joined to the
+exhibit when
+
+    - the scan's device ids (`suraksha scan --device-id`) share an IMEI or the serial number with
+      the exhibit (so a scan made before or after the exhibit is registered joins it alike), or
+    - the scan is named for the exhibit (`evidence add --scan`, `evidence link-scan`: the one
+      stored fact, `EvidenceItem.scan_id`).
+
+Each joined scan appears in the custody history as an `examined` step at the scan's start, with
+the source digest the scan took before reading it, in the algorithm of the exhibit's reference
+digest (a scan takes SHA-256, SHA-1 and MD5), compared with that reference. A mismatch is the
+same alert as any other: shown with the exhibit, stored as an `EvidenceAlert` (naming the scan
+instead of a custody row) and audited `evidence.alert` once, by the first read or change of the
+register that finds it.
 """
 
 from __future__ import annotations
@@ -44,7 +58,7 @@ from suraksha.identity.devices import clean_device_id
 from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission
 from suraksha.storage.base import utcnow
-from suraksha.triage.scanner import stored_scan
+from suraksha.triage.custody import SourceExamination, examination_of, examinations
 
 
 class ItemKind(StrEnum):
@@ -88,6 +102,7 @@ class StepView:
     digest_matches: bool | None
     note: str
     recorded_by: str
+    scan_id: int | None = None  # an examination read from this triage scan (not a stored step)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -101,6 +116,7 @@ class StepView:
             "digest_matches": self.digest_matches,
             "note": self.note,
             "recorded_by": self.recorded_by,
+            "scan_id": self.scan_id,
         }
 
 
@@ -120,8 +136,8 @@ class ItemView:
     witnesses: tuple[str, ...]
     seal_numbers: tuple[str, ...]
     videography_ref: str | None
-    scan_id: int | None
-    scan_source_digest: str | None
+    scan_id: int | None  # the scan that examined it: the one named for it, else the latest joined
+    scan_ids: tuple[int, ...]  # every triage scan joined to it, oldest first
     steps: tuple[StepView, ...]
     alerts: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -142,7 +158,7 @@ class ItemView:
             "seal_numbers": list(self.seal_numbers),
             "videography_ref": self.videography_ref,
             "scan_id": self.scan_id,
-            "scan_source_digest": self.scan_source_digest,
+            "scan_ids": list(self.scan_ids),
             "custody": [step.as_dict() for step in self.steps],
             "alerts": list(self.alerts),
             "warnings": list(self.warnings),
@@ -167,9 +183,12 @@ def add_item(
     seal_numbers: Iterable[str] = (),
     videography_ref: str | None = None,
     digest: str | None = None,
+    scan_id: int | None = None,
 ) -> ItemView:
     """Register a seized exhibit with its seizure memo; records its `seized` custody step (with
-    `digest` when one was taken on the spot) and the case's `device_seized` event.
+    `digest` when one was taken on the spot) and the case's `device_seized` event. `scan_id`
+    names the triage scan of the exhibit (as `link_scan` does); scans of the case whose device
+    ids share an IMEI or the serial number join it without being named.
 
     IMEIs are checked as identity does (15 digits with a valid Luhn check digit, or 14 without
     it); a mistyped one is refused, because a wrong IMEI links the exhibit to someone else's
@@ -236,7 +255,9 @@ def add_item(
         note="seizure memo",
     )
     note_device_seized(session, who, case, when)
-    return _view(session, case, item)
+    if scan_id is not None:
+        _link(session, who, case, item, scan_id)
+    return _view(session, who, case, item)
 
 
 def record_custody(
@@ -273,19 +294,28 @@ def record_custody(
 
 
 def link_scan(session: Session, who: Who, ref: str, label: str, scan_id: int) -> ItemView:
-    """Link exhibit `label` to a triage scan of the same case; the scan's source digest (of the
-    image or archive, taken before it was read) is recorded as an `examined` step and compared
-    with the exhibit's first digest. A scan of a folder has no source digest: only the link."""
+    """Name triage scan `scan_id` of the same case as the scan of exhibit `label` (for a scan
+    whose device ids were not given); its examination then appears in the exhibit's custody as
+    an `examined` step with the scan's source digest, compared with the exhibit's reference."""
     case = load_case(session, who, ref, Permission.CASE_WRITE)
     item = _item(session, case, label)
-    scan = stored_scan(session, scan_id)
-    if scan.case_ref != case.id and scan.case_ref != case.fir_number:
+    _link(session, who, case, item, scan_id)
+    return _view(session, who, case, item)
+
+
+def _link(session: Session, who: Who, case: Case, item: EvidenceItem, scan_id: int) -> None:
+    scan = examination_of(session, scan_id)
+    if scan is None:
+        raise UserInputError(
+            f"There is no scan {scan_id} in this workspace. `suraksha scans list` shows the scans "
+            "and their ids."
+        )
+    if scan.case_ref.strip().upper() not in _refs(case):
         raise UserInputError(
             f"Scan {scan_id} was made for case {scan.case_ref}, not {case.id}: link a scan of "
             "this case (`suraksha scans list`)."
         )
-    item.scan_id = scan.id
-    item.scan_source_digest = scan.source_digest
+    item.scan_id = scan.scan_id
     session.flush()
     record(
         session,
@@ -293,23 +323,8 @@ def link_scan(session: Session, who: Who, ref: str, label: str, scan_id: int) ->
         "evidence.link_scan",
         "evidence",
         f"{case.id}/{item.label}",
-        {"scan_id": scan.id, "device_label": scan.device_label},
+        {"scan_id": scan.scan_id, "device_label": scan.device_label},
     )
-    if scan.source_digest:
-        _step(
-            session,
-            who,
-            case,
-            item,
-            CustodyKind.EXAMINED,
-            at=scan.started_at,
-            handler=f"triage scan {scan.id}",
-            place=scan.source_path,
-            digest=scan.source_digest,
-            note=f"suraksha scan {scan.id} ({scan.source_kind}), device {scan.device_label}",
-            in_order=False,
-        )
-    return _view(session, case, item)
 
 
 def evidence_of(session: Session, who: Who, ref: str) -> list[ItemView]:
@@ -318,7 +333,7 @@ def evidence_of(session: Session, who: Who, ref: str) -> list[ItemView]:
     items = session.scalars(
         select(EvidenceItem).where(EvidenceItem.case_id == case.id).order_by(EvidenceItem.label)
     )
-    views = [_view(session, case, item) for item in items]
+    views = [_view(session, who, case, item) for item in items]
     record(session, who, "evidence.read", "case", case.id, {"items": len(views)})
     return views
 
@@ -335,24 +350,15 @@ def _step(
     place: str,
     digest: str | None,
     note: str,
-    in_order: bool = True,
 ) -> tuple[StepView, str | None]:
     value = _digest(digest)
-    if in_order:
-        last = session.scalar(
-            select(func.max(CustodyStep.at)).where(CustodyStep.item_id == item.id)
+    last = session.scalar(select(func.max(CustodyStep.at)).where(CustodyStep.item_id == item.id))
+    if last is not None and at < last:
+        raise UserInputError(
+            f"The step is dated {_ist(at)}, before the exhibit's last step ({_ist(last)}): "
+            "custody is recorded in order."
         )
-        if last is not None and at < last:
-            raise UserInputError(
-                f"The step is dated {_ist(at)}, before the exhibit's last step ({_ist(last)}): "
-                "custody is recorded in order."
-            )
-    first = session.scalar(
-        select(CustodyStep.digest)
-        .where(CustodyStep.item_id == item.id, CustodyStep.digest.is_not(None))
-        .order_by(CustodyStep.at, CustodyStep.id)
-        .limit(1)
-    )
+    first = _reference(session, item)
     matches: bool | None = None
     if value is not None and first is not None:
         if len(value) != len(first):
@@ -405,22 +411,35 @@ def _alert_text(kind: CustodyKind | str, at: datetime, expected: str, found: str
     )
 
 
-def _view(session: Session, case: Case, item: EvidenceItem) -> ItemView:
-    steps = list(
+def _view(session: Session, who: Who, case: Case, item: EvidenceItem) -> ItemView:
+    stored = list(
         session.scalars(
             select(CustodyStep)
             .where(CustodyStep.item_id == item.id)
             .order_by(CustodyStep.at, CustodyStep.id)
         )
     )
-    kinds = {step.id: step for step in steps}
+    kinds = {step.id: step for step in stored}
     alerts = [
         _alert_text(kinds[a.step_id].kind, kinds[a.step_id].at, a.expected, a.found)
         for a in session.scalars(
-            select(EvidenceAlert).where(EvidenceAlert.item_id == item.id).order_by(EvidenceAlert.id)
+            select(EvidenceAlert)
+            .where(EvidenceAlert.item_id == item.id, EvidenceAlert.step_id.is_not(None))
+            .order_by(EvidenceAlert.id)
         )
         if a.step_id in kinds
     ]
+    reference = _reference(session, item)
+    scans = _joined_scans(session, case, item)
+    examined = [_examined(scan, reference, item) for scan in scans]
+    for step in examined:
+        if step.digest_matches is False and reference is not None and step.digest is not None:
+            alerts.append(_alert_text(step.kind, step.at, reference, step.digest))
+            _raise_once(session, who, case, item, step, reference)
+    steps = sorted(
+        [_step_view(step) for step in stored] + examined,
+        key=lambda step: (step.at, step.scan_id is not None),
+    )
     warnings: list[str] = []
     if not item.videography_ref:
         warnings.append(
@@ -434,6 +453,18 @@ def _view(session: Session, case: Case, item: EvidenceItem) -> ItemView:
         warnings.append("no seal number is recorded")
     if not any(step.digest for step in steps):
         warnings.append("no digest recorded yet: record one when the exhibit is imaged")
+    for scan, step in zip(scans, examined, strict=True):
+        if scan.digests and reference is None:
+            warnings.append(
+                f"triage scan {scan.scan_id}'s source digest cannot be verified: no digest was "
+                "recorded at seizure or sealing"
+            )
+        elif scan.digests and step.digest_matches is None:
+            warnings.append(
+                f"triage scan {scan.scan_id} took no {DIGEST_LENGTHS[len(reference or '')]} "
+                "digest of its source: it cannot be compared with the exhibit's reference"
+            )
+    latest = scans[-1].scan_id if scans else None
     return ItemView(
         case.id,
         item.label,
@@ -447,11 +478,105 @@ def _view(session: Session, case: Case, item: EvidenceItem) -> ItemView:
         tuple(item.witnesses),
         tuple(item.seal_numbers),
         item.videography_ref,
-        item.scan_id,
-        item.scan_source_digest,
-        tuple(_step_view(step) for step in steps),
+        item.scan_id if item.scan_id is not None else latest,
+        tuple(scan.scan_id for scan in scans),
+        tuple(steps),
         tuple(alerts),
         tuple(warnings),
+    )
+
+
+def _reference(session: Session, item: EvidenceItem) -> str | None:
+    """The exhibit's reference digest: the first one recorded in its custody (at seizure or
+    sealing, as a rule); examinations read from scans are compared with it, never become it."""
+    return session.scalar(
+        select(CustodyStep.digest)
+        .where(CustodyStep.item_id == item.id, CustodyStep.digest.is_not(None))
+        .order_by(CustodyStep.at, CustodyStep.id)
+        .limit(1)
+    )
+
+
+def _refs(case: Case) -> set[str]:
+    """What an examiner may have typed as the case of a scan: its id or its FIR number."""
+    return {ref.strip().upper() for ref in (case.id, case.fir_number) if ref}
+
+
+def _serial_key(value: str) -> str:
+    return re.sub(r"[\s\-./:]", "", value).casefold()
+
+
+def _joined_scans(session: Session, case: Case, item: EvidenceItem) -> list[SourceExamination]:
+    """The scans of the case joined to the exhibit (module docstring), oldest first."""
+    imeis = set(item.imeis)
+    serial = _serial_key(item.serial) if item.serial else None
+    joined: list[SourceExamination] = []
+    for scan in examinations(session, _refs(case)):
+        named = scan.scan_id == item.scan_id
+        same_imei = any(device in imeis for device in scan.device_ids)
+        same_serial = serial is not None and any(
+            device.split(":", 1)[0].startswith("serial")
+            and _serial_key(device.split(":", 1)[1]) == serial
+            for device in scan.device_ids
+        )
+        if named or same_imei or same_serial:
+            joined.append(scan)
+    return joined
+
+
+def _examined(scan: SourceExamination, reference: str | None, item: EvidenceItem) -> StepView:
+    """A scan's examination as an `examined` step: its source digest in the reference's
+    algorithm (SHA-256 when there is no reference), compared with the reference."""
+    wanted = {32: "md5", 40: "sha1", 64: "sha256"}.get(len(reference)) if reference else "sha256"
+    digest = scan.digests.get(wanted) if wanted else None
+    matches = digest == reference if digest is not None and reference is not None else None
+    if digest is None and reference is None:
+        digest = scan.digests.get("sha256")
+    how = (
+        "named for the exhibit"
+        if scan.scan_id == item.scan_id
+        else "joined by the device ids given to the scan"
+    )
+    return StepView(
+        CustodyKind.EXAMINED,
+        scan.started_at,
+        f"triage scan {scan.scan_id}",
+        scan.source_path,
+        digest,
+        matches,
+        f"suraksha scan {scan.scan_id} ({scan.source_kind}, {scan.status}), device "
+        f"{scan.device_label}; {how}",
+        "triage",
+        scan.scan_id,
+    )
+
+
+def _raise_once(
+    session: Session, who: Who, case: Case, item: EvidenceItem, step: StepView, expected: str
+) -> None:
+    """Store and audit the alert of a scan's mismatching digest, unless it was raised before."""
+    found = step.digest or ""
+    if session.scalar(
+        select(EvidenceAlert.id).where(
+            EvidenceAlert.item_id == item.id,
+            EvidenceAlert.scan_id == step.scan_id,
+            EvidenceAlert.found == found,
+        )
+    ):
+        return
+    session.add(
+        EvidenceAlert(
+            item_id=item.id, step_id=None, scan_id=step.scan_id, expected=expected, found=found
+        )
+    )
+    session.flush()
+    record(
+        session,
+        who,
+        "evidence.alert",
+        "evidence",
+        f"{case.id}/{item.label}",
+        {"step": step.kind.value, "scan_id": step.scan_id, "expected": expected, "found": found},
     )
 
 

@@ -10,7 +10,8 @@ Case ─┬─ CaseOfficer          user names assigned to the case (the `cases`
       ├─ CaseHolding          subjects, tips and identifiers the case holds (deconfliction keys)
       ├─ CaseDeconfliction    another open case found holding the same key, when it was found
       └─ EvidenceItem ─┬─ CustodyStep     seized, sealed, sent to the lab, … with the digest taken
-                       └─ EvidenceAlert   a digest that differs from the first one recorded
+                       └─ EvidenceAlert   a digest that differs from the first one recorded (at a
+                                          step, or in a triage scan joined to the exhibit)
 
 A case's id is its reference as opened (`KL-ERN-2026-0001`): it never changes, so policy's
 `case_ids` and triage's `case_ref` keep naming the case after the FIR number is registered
@@ -192,8 +193,8 @@ class EvidenceItem(Base):
     witnesses: Mapped[list[Any]] = mapped_column(default=list)  # names as in the seizure memo
     seal_numbers: Mapped[list[Any]] = mapped_column(default=list)
     videography_ref: Mapped[str | None] = mapped_column(Text)  # BNSS s.105 recording
-    scan_id: Mapped[int | None]  # triage scan of the device (triage's id; read via triage)
-    scan_source_digest: Mapped[str | None] = mapped_column(String(64))
+    # The triage scan named for the exhibit (triage's id; read via triage.custody, never copied).
+    scan_id: Mapped[int | None]
     added_by: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -219,7 +220,9 @@ class CustodyStep(Base):
 
 
 class EvidenceAlert(Base):
-    """A digest recorded at a custody step that differs from the first one recorded."""
+    """A digest that differs from the exhibit's first one recorded: at a custody step
+    (`step_id`), or as the source digest of a triage scan joined to the exhibit (`scan_id`,
+    triage's id: the examination itself stays in the scan). Kept as raised, once each."""
 
     __tablename__ = "case_evidence_alerts"
 
@@ -227,7 +230,10 @@ class EvidenceAlert(Base):
     item_id: Mapped[int] = mapped_column(
         ForeignKey("case_evidence_items.id", ondelete="CASCADE"), index=True
     )
-    step_id: Mapped[int] = mapped_column(ForeignKey("case_custody_steps.id", ondelete="CASCADE"))
+    step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_custody_steps.id", ondelete="CASCADE")
+    )
+    scan_id: Mapped[int | None]
     expected: Mapped[str] = mapped_column(String(128))
     found: Mapped[str] = mapped_column(String(128))
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)

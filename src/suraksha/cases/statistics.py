@@ -478,3 +478,19 @@ def next_deadlines(clocks: Iterable[OpenClock]) -> dict[str, OpenClock]:
         ):
             best[clock.case.case_id] = clock
     return best
+
+
+def by_next_deadline(
+    cases: Iterable[CaseSummary], nearest: Mapping[str, OpenClock]
+) -> list[CaseSummary]:
+    """`cases` by their most pressing clock (`next_deadlines`): missed ones first, then the
+    soonest due; cases with no open clock last, oldest first."""
+    return sorted(
+        cases,
+        key=lambda c: (
+            c.case_id not in nearest,
+            not nearest[c.case_id].missed if c.case_id in nearest else True,
+            nearest[c.case_id].deadline.due if c.case_id in nearest else c.opened_at,
+            c.case_id,
+        ),
+    )

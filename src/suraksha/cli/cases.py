@@ -518,9 +518,17 @@ def evidence_add_command(
     digest: str | None = typer.Option(
         None, "--digest", help="Digest taken at seizure (hex SHA-256 preferred)."
     ),
+    scan: int | None = typer.Option(
+        None,
+        "--scan",
+        help="The triage scan of this exhibit (`suraksha scans list`), when it was scanned "
+        "without its IMEI or serial (--device-id).",
+    ),
 ) -> None:
     """Register a seized device with its seizure memo (time, place, witnesses, seals, the
     BNSS s.105 recording). Records the `seized` custody step and the case's device_seized event.
+    Triage scans of the case given the same IMEI or serial (or named by --scan) appear in its
+    custody as `examined` steps, their source digests compared with the seizure digest.
 
     Example: `suraksha evidence add KL-ERN-2026-0001 MO-1 --kind phone --seized-at 2026-11-22T11:15 --place "Residence, Kakkanad" --make Samsung --model "Galaxy M31" --imei 490154203237518 --witness "K. Suresh" --witness "P. Latha" --seal KL-ERN-S-101 --video VID-2026-11-22-01`
     """
@@ -542,8 +550,13 @@ def evidence_add_command(
             seal_numbers=seal,
             videography_ref=video,
             digest=digest,
+            scan_id=scan,
         )
     console.print(f"Exhibit {escape(item.label)} registered in case {item.case_id}.")
+    for found in item.scan_ids:
+        console.print(f"  Examined by triage scan {found}.")
+    for alert in item.alerts:
+        console.print(f"  [bold red]ALERT:[/] {escape(alert)}")
     for warning in item.warnings:
         console.print(f"  [yellow]warning:[/] {escape(warning)}")
 
@@ -592,8 +605,9 @@ def evidence_link_scan_command(
     label: str = typer.Argument(..., help="The exhibit's label."),
     scan_id: int = typer.Argument(..., help="The triage scan id (`suraksha scans list`)."),
 ) -> None:
-    """Link an exhibit to the triage scan of its image; the scan's source digest is recorded as
-    an `examined` step and compared with the exhibit's first digest.
+    """Name the triage scan of an exhibit's image, for a scan made without its IMEI or serial;
+    the scan then appears in its custody as an `examined` step, its source digest compared with
+    the exhibit's first digest.
 
     Example: `suraksha evidence link-scan KL-ERN-2026-0001 MO-1 3`
     """
@@ -641,10 +655,8 @@ def _print_item(item: ItemView) -> None:
         f"{escape(', '.join(item.witnesses) or '-')}; seals: {escape(', '.join(item.seal_numbers) or '-')}; "
         f"recording (BNSS s.105): {escape(item.videography_ref or '-')}"
     )
-    if item.scan_id is not None:
-        console.print(
-            f"  Triage scan {item.scan_id}, source digest {item.scan_source_digest or '-'}"
-        )
+    if item.scan_ids:
+        console.print(f"  Triage scans: {', '.join(str(i) for i in item.scan_ids)}")
     table = Table("when (IST)", "step", "by", "where", "digest", "check")
     for step in item.steps:
         check = {None: "", True: "matches", False: "[bold red]MISMATCH[/]"}[step.digest_matches]

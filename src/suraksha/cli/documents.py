@@ -14,13 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from suraksha.cases.documents.files import CARRIER_POOLS_FILE, carrier_pools
 from suraksha.cases.documents.registry import DOCUMENTS, DocumentKind
 from suraksha.cases.documents.render import DocumentRequest, list_documents, make_document
 from suraksha.cases.workflow import ist_text
 from suraksha.cli.console import cli_actor, console, engine, settings
-from suraksha.cli.subjects import CARRIER_POOLS_FILE
-from suraksha.errors import UserInputError
-from suraksha.identity.ips import NO_POOLS, CarrierPools
 from suraksha.storage.session import transaction
 
 documents_app = typer.Typer(
@@ -69,7 +67,7 @@ def make_command(
     exhibit: str | None = typer.Option(
         None, "--exhibit", help="certificate-63: only this exhibit (default: every exhibit)."
     ),
-    carrier_pools: Path | None = typer.Option(
+    carrier_pools_file: Path | None = typer.Option(
         None,
         "--carrier-pools",
         help=f"Carrier pools TOML (default: $SURAKSHA_HOME/{CARRIER_POOLS_FILE} when present).",
@@ -86,7 +84,7 @@ def make_command(
         platform=platform,
         operator=operator,
         exhibit=exhibit,
-        pools=_pools(carrier_pools),
+        pools=carrier_pools(settings().home, carrier_pools_file),
     )
     with transaction(engine()) as session:
         made = make_document(session, cli_actor(), case, request, out)
@@ -127,13 +125,3 @@ def list_command(
             v.sha256,
         )
     console.print(table)
-
-
-def _pools(path: Path | None) -> CarrierPools:
-    """The pools given, else the workspace's file when present, else none."""
-    if path is not None:
-        if not path.is_file():
-            raise UserInputError(f"No carrier pools file at {path}.")
-        return CarrierPools.load(path)
-    default = settings().home / CARRIER_POOLS_FILE
-    return CarrierPools.load(default) if default.is_file() else NO_POOLS

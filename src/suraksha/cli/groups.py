@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from suraksha.cli.console import cli_actor, console, engine, progress, settings
+from suraksha.errors import UserInputError
+from suraksha.intel.networks.exports import ExportFormat, export_groups
 from suraksha.intel.networks.grouping import STEPS, GroupingResult, group_configured
 from suraksha.intel.networks.memberships import judge_membership, parse_membership
+from suraksha.intel.networks.referral import referral_packet, write_referral
 from suraksha.intel.networks.views import GroupFilters, GroupView, list_groups, read_group
 from suraksha.storage.session import reading, transaction
 
@@ -56,6 +60,16 @@ def groups_command(
         False, "--inactive", help="Also list groups the last run no longer found."
     ),
     output: GroupFormat = typer.Option(GroupFormat.TABLE, "--format", help="Output format."),
+    export: ExportFormat | None = typer.Option(
+        None,
+        "--export",
+        help="Write the listed groups for other tools instead: graphml (Gephi, yEd), csv (a folder "
+        "with nodes.csv and edges.csv; i2 imports), maltego (a table for Maltego's import "
+        "wizard). Needs --out. Audited.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where --export writes: a file (graphml, maltego) or a folder (csv)."
+    ),
 ) -> None:
     """List the groups of the offender network, largest first: subjects joined by a platform
     group, rare files held in common, a shared device or connection, or one sending to another's
@@ -66,12 +80,28 @@ def groups_command(
     Example: `suraksha groups --refresh --role possible_producer`
 
     Example: `suraksha groups --format jsonl > groups.jsonl`
+
+    Example: `suraksha groups --role possible_producer --export graphml --out producers.graphml`
     """
+    if export is not None and out is None:
+        raise UserInputError("--export needs --out: the file (or, for csv, the folder) to write")
     if refresh:
         result = _refresh()
         console.print(_result_line(result))
     exporting = output is not GroupFormat.TABLE
     filters = GroupFilters(district=district, role=role, kind=kind, include_inactive=inactive)
+    if export is not None and out is not None:
+        with transaction(engine()) as session:
+            ids = [g.group_id for g in list_groups(session, cli_actor(), filters)]
+            if not ids:
+                raise UserInputError("no group matches: nothing to export")
+            written = export_groups(session, cli_actor(), ids, export, out)
+        console.print(
+            f"Wrote {len(written.groups):,} groups ({written.nodes:,} subjects, "
+            f"{written.edges:,} edges) as {written.format.value}: "
+            + ", ".join(str(p) for p in written.paths)
+        )
+        return
     with transaction(engine()) if exporting else reading(engine()) as session:
         groups = list_groups(session, cli_actor(), filters)
         if exporting:
@@ -99,6 +129,13 @@ def groups_command(
 
 def group_command(
     group_id: str = typer.Argument(..., help="A group id from `suraksha groups` (NG-…)."),
+    referral: Path | None = typer.Option(
+        None,
+        "--referral",
+        help="Also write the Interpol / foreign-agency referral packet (JSON and PDF) of the "
+        "group's members placed abroad into this folder: identifiers, report numbers, file "
+        "digests; never media, victims or names. Audited.",
+    ),
 ) -> None:
     """Show one group: why it holds together, each member with its roles and the measures behind
     them, readings that place members abroad, the edges with every piece of evidence (artefact,
@@ -106,9 +143,15 @@ def group_command(
     audited.
 
     Example: `suraksha group NG-96E4B957D1`
+
+    Example: `suraksha group NG-96E4B957D1 --referral referrals/`
     """
     with transaction(engine()) as session:  # writing: the read is audited
         view = read_group(session, cli_actor(), group_id, channel="cli")
+        packet = referral_packet(session, cli_actor(), group_id) if referral else None
+    if packet is not None and referral is not None:
+        files = write_referral(packet, referral)
+        console.print(f"Referral packet: {files.json} and {files.pdf}")
     state = "" if view.active else " [yellow](inactive: the last run did not find it)[/]"
     console.rule(f"[bold]{view.group_id}[/]  {view.size} members{state}")
     for reason in view.reasons:

@@ -29,7 +29,7 @@ from suraksha.intake.quarantine import QuarantineView, quarantine_records
 from suraksha.intake.records import AccountRole
 from suraksha.intake.tips import TIP_FILE_TARGET
 from suraksha.intel.worklist import NotFound, account_places, require_role
-from suraksha.security.audit import record
+from suraksha.security.audit import Who, record
 from suraksha.security.policy import Actor, Permission, Role, Scope, permits, restrict, scope_of
 from suraksha.storage.paging import Page
 
@@ -272,23 +272,28 @@ def tip_places(session: Session, tip_id: str) -> list[tuple[str, str, str | None
     return [(str(a), str(s), st, d) for a, s, st, d in rows]
 
 
-def read_tip(session: Session, actor: Actor, tip_id: str, *, channel: str = "web") -> TipDetail:
+def read_tip(session: Session, actor: Who, tip_id: str, *, channel: str = "web") -> TipDetail:
     """The tip as the actor may see it; NotFound when it does not exist or lies outside the
-    actor's reach (alike). The read is audited (`tip.read`) in the session's transaction."""
-    require_role(actor, Permission.SUBJECT_READ)
+    actor's reach (alike). The read is audited (`tip.read`) in the session's transaction. The
+    command line (a `cli:<login>` name, the trusted channel) reaches every tip, but never a
+    victim's identity: that stays with the people the victim policy names."""
+    if isinstance(actor, Actor):
+        require_role(actor, Permission.SUBJECT_READ)
     tip = session.get(Tip, tip_id)
     places = tip_places(session, tip_id) if tip is not None else []
-    everywhere = scope_of(actor.role, Permission.SUBJECT_READ) is Scope.ALL
-    reachable = everywhere or any(
-        permits(actor, Permission.SUBJECT_READ, state=state, district=district)
-        for _, _, state, district in places
+    reachable = not isinstance(actor, Actor) or (
+        scope_of(actor.role, Permission.SUBJECT_READ) is Scope.ALL
+        or any(
+            permits(actor, Permission.SUBJECT_READ, state=state, district=district)
+            for _, _, state, district in places
+        )
     )
     if tip is None or not reachable:
         raise NotFound(
             f"No tip {tip_id!r} that you may see. Tip ids come from the tip inbox, which lists "
             "every tip of your jurisdiction."
         )
-    victims_shown = any(
+    victims_shown = isinstance(actor, Actor) and any(
         permits(actor, Permission.VICTIM_READ, state=state, district=district)
         for _, _, state, district in places
     )
@@ -305,7 +310,8 @@ def read_tip(session: Session, actor: Actor, tip_id: str, *, channel: str = "web
             subject_id,
             state,
             district,
-            permits(actor, Permission.SUBJECT_READ, state=state, district=district),
+            not isinstance(actor, Actor)
+            or permits(actor, Permission.SUBJECT_READ, state=state, district=district),
         )
     files = list(
         session.scalars(select(TipFile).where(TipFile.tip_id == tip.id).order_by(TipFile.position))

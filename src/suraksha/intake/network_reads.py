@@ -83,12 +83,12 @@ def reports(session: Session) -> Iterator[ReportRow]:
 
 def reported_accounts(session: Session) -> Iterator[tuple[str, str]]:
     """(tip id, account id) of every reported account."""
-    for tip_id, account_id in session.execute(
+    rows = session.execute(
         select(Account.tip_id, Account.id)
         .where(Account.role == AccountRole.REPORTED.value)
         .order_by(Account.id)
-    ):
-        yield tip_id, account_id
+    )
+    yield from ((tip_id, account_id) for tip_id, account_id in rows)
 
 
 def files(session: Session) -> Iterator[FileRow]:

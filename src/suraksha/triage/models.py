@@ -96,7 +96,9 @@ class ScannedFile(Base):
 class CustodyEvent(Base):
     """A step in a device's chain of custody recorded by triage (scan started, resumed, finished).
 
-    Kept here until the cases domain's evidence register exists; then it moves there.
+    Triage's own log of what it did to the source. The cases domain's evidence register does not
+    copy it: it reads each scan's examination (`triage.custody`) and shows it in the exhibit's
+    custody as an `examined` step, compared with the digest taken at seizure.
     """
 
     __tablename__ = "triage_custody_events"

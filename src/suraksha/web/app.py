@@ -45,7 +45,10 @@ ROUTERS: Final = (
     "cases",
     "statistics",
     "victims",
+    "groups",
     "api",
+    "api_cases",
+    "api_groups",
 )
 """The modules `suraksha.web.routes.<name>` whose `router` the application includes, in order."""
 

@@ -49,6 +49,7 @@ class NavItem:
 NAV: Final = (
     NavItem("/", "Dashboard", Permission.SUBJECT_READ),
     NavItem("/subjects", "Subjects", Permission.SUBJECT_READ),
+    NavItem("/groups", "Groups", Permission.SUBJECT_READ),
     NavItem("/tips", "Tips", Permission.SUBJECT_READ),
     NavItem("/cases", "Cases", Permission.CASE_READ),
     NavItem("/statistics", "Statistics", Permission.CASE_READ),

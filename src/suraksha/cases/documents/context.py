@@ -420,7 +420,8 @@ def exhibit_lines(
     for item in items:
         scan, scan_hashes = _scan(session, item.scan_id, enclosures) if item.scan_id else (None, [])
         hashes: list[HashLine] = []
-        first = next((s for s in item.steps if s.digest), None)
+        # The reference: a digest recorded in custody (a scan's is listed with the scan below).
+        first = next((s for s in item.steps if s.digest and s.scan_id is None), None)
         if first is not None and first.digest is not None:
             hashes.append(
                 HashLine(

@@ -1,12 +1,17 @@
 """The document kinds Suraksha writes for a case, each with its template and legal basis.
 
     kind                 to                      template                    basis
+                         (choices it takes)
     notice-94            the platform            notice-94.html              BNSS s.94 (CrPC s.91)
+                         (account, platform)
     subscriber-request   the telecom operator    subscriber-request.html     BNSS s.94 (CrPC s.91)
+                         (account, platform, operator)
     preservation         the platform, or an     preservation.html           IT Act s.79 with IT Rules
                          operator (--operator)                               2021 r.3(1)(g); 18 U.S.C.
-                                                                             § 2258A(h) for US platforms
+                         (account, platform,                                 § 2258A(h) for US platforms
+                         operator)
     certificate-63       the court               certificate-63.html         BSA s.63(4)(c), Schedule
+                         (exhibit)
     case-summary         the prosecutor          case-summary.html           - (internal brief)
 
 The registry is an explicit tuple, never filled by import side effects; a guard test checks that
@@ -42,15 +47,30 @@ class DocumentKind(StrEnum):
     CASE_SUMMARY = "case-summary"
 
 
+class DocumentInput(StrEnum):
+    """A choice a document of some kind takes (`DocumentRequest`'s fields; the command line's
+    options and the web form's fields of the same names)."""
+
+    ACCOUNT = "account"  # account ids of the case's subjects to name (default: all)
+    PLATFORM = "platform"  # only the accounts on this platform
+    OPERATOR = "operator"  # to this telecom operator, with the addresses of its carrier pools
+    EXHIBIT = "exhibit"  # only this exhibit (default: every exhibit)
+
+
+_ACCOUNTS: Final = (DocumentInput.ACCOUNT, DocumentInput.PLATFORM)
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentTemplate:
-    """One kind of document: its template file, who it goes to, and the law it rests on."""
+    """One kind of document: its template file, who it goes to, the law it rests on, and the
+    choices (`inputs`) a request for it takes; any other choice is not used by its kind."""
 
     kind: DocumentKind
     template: str
     title: str
     addressee: str
     basis: str
+    inputs: tuple[DocumentInput, ...] = ()
 
     @property
     def text(self) -> str:
@@ -75,6 +95,7 @@ DOCUMENTS: Final[tuple[DocumentTemplate, ...]] = (
         "Notice to produce documents (BNSS s.94)",
         "the platform",
         "BNSS s.94 (formerly CrPC s.91)",
+        _ACCOUNTS,
     ),
     DocumentTemplate(
         DocumentKind.SUBSCRIBER_REQUEST,
@@ -82,6 +103,7 @@ DOCUMENTS: Final[tuple[DocumentTemplate, ...]] = (
         "Request for subscriber details of IP addresses (BNSS s.94)",
         "the telecom operator",
         "BNSS s.94 (formerly CrPC s.91)",
+        (*_ACCOUNTS, DocumentInput.OPERATOR),
     ),
     DocumentTemplate(
         DocumentKind.PRESERVATION,
@@ -89,6 +111,7 @@ DOCUMENTS: Final[tuple[DocumentTemplate, ...]] = (
         "Request to preserve records",
         "the platform, or an operator",
         "IT Act s.79 and IT Rules 2021 r.3(1)(g); 18 U.S.C. § 2258A(h)",
+        (*_ACCOUNTS, DocumentInput.OPERATOR),
     ),
     DocumentTemplate(
         DocumentKind.CERTIFICATE_63,
@@ -96,6 +119,7 @@ DOCUMENTS: Final[tuple[DocumentTemplate, ...]] = (
         "DRAFT certificate under BSA s.63(4)(c), Parts A and B",
         "the court",
         "BSA s.63(4)(c) and its Schedule",
+        (DocumentInput.EXHIBIT,),
     ),
     DocumentTemplate(
         DocumentKind.CASE_SUMMARY,

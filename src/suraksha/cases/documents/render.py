@@ -49,6 +49,7 @@ from suraksha.cases.documents.context import (
 )
 from suraksha.cases.documents.models import CaseDocument
 from suraksha.cases.documents.registry import (
+    DOCUMENTS,
     STYLESHEET,
     DocumentKind,
     DocumentTemplate,
@@ -57,7 +58,7 @@ from suraksha.cases.documents.registry import (
 )
 from suraksha.cases.documents.values import DocumentContext, Instant, MaterialCounts
 from suraksha.cases.workflow import load_case, name_of
-from suraksha.errors import UserInputError
+from suraksha.errors import AccessDenied, UserInputError
 from suraksha.hashing.matcher import CONFIRM_ABOVE
 from suraksha.identity.ips import NO_POOLS, CarrierPools
 from suraksha.security.audit import Who, record
@@ -142,10 +143,7 @@ def make_document(
     exhibit), when the output file exists, or when a victim's name would appear in it.
     """
     entry = template_for(request.kind)
-    permission = (
-        Permission.CASE_READ if entry.kind is DocumentKind.CASE_SUMMARY else (Permission.CASE_WRITE)
-    )
-    case = load_case(session, who, ref, permission)
+    case = load_case(session, who, ref, permission_for(entry.kind))
     out.mkdir(parents=True, exist_ok=True)
     number = 1 + (
         session.scalar(
@@ -206,7 +204,28 @@ def make_document(
         for exhibit in context.exhibits
         if exhibit.scan is not None and enclosures is not None
     )
-    return MadeDocument(_view(row), target, html, values, written)
+    return MadeDocument(document_view(row), target, html, values, written)
+
+
+def permission_for(kind: DocumentKind) -> Permission:
+    """What making a document of `kind` needs: `case.read` for the prosecutor's summary (an
+    internal brief), `case.write` for the notices, requests and certificate (acts of the unit)."""
+    return Permission.CASE_READ if kind is DocumentKind.CASE_SUMMARY else Permission.CASE_WRITE
+
+
+def kinds_for(session: Session, who: Who, ref: str) -> list[DocumentTemplate]:
+    """The document kinds `who` may make for case `ref`, in the registry's order (none when they
+    may not read it: AccessDenied or UserInputError from `load_case`). Not audited: it reads no
+    value of the case beyond where it is."""
+    case = load_case(session, who, ref, Permission.CASE_READ)
+    allowed: list[DocumentTemplate] = []
+    for entry in DOCUMENTS:
+        try:
+            load_case(session, who, case.id, permission_for(entry.kind))
+        except AccessDenied:
+            continue
+        allowed.append(entry)
+    return allowed
 
 
 def list_documents(session: Session, who: Who, ref: str) -> list[DocumentView]:
@@ -220,7 +239,7 @@ def list_documents(session: Session, who: Who, ref: str) -> list[DocumentView]:
         )
     )
     record(session, who, "document.list", "case", case.id, {"documents": len(rows)})
-    return [_view(row) for row in rows]
+    return [document_view(row) for row in rows]
 
 
 def stored_values(session: Session, who: Who, ref: str, document_id: int) -> dict[str, Any]:
@@ -390,7 +409,8 @@ def _replace(base: DocumentContext, **changes: Any) -> DocumentContext:
     return replace(base, **changes)
 
 
-def _view(row: CaseDocument) -> DocumentView:
+def document_view(row: CaseDocument) -> DocumentView:
+    """A register row as shown."""
     return DocumentView(
         row.id,
         row.case_id,

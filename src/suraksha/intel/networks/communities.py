@@ -5,8 +5,8 @@ them; modularity asks instead which subjects deal with each other more than thei
 would lead one to expect (Traag, Waltman & van Eck 2019, "From Louvain to Leiden"). Leiden is run
 by igraph on the weighted graph of kept edges for `Method.iterations` passes (2, igraph's default;
 on 3 M edges, running it until no pass improves the partition took 95 s of CPU against 4 s, for
-0.1% more modularity: docs/benchmarks.md), with its random order fixed by the method's seed and the vertices
-in sorted order, so that the same network always gives the same groups. A community
+0.1% more modularity: docs/benchmarks.md), with its random order fixed by the method's seed and
+the vertices in sorted order, so that the same network always gives the same groups. A community
 smaller than `min_group_size` is not reported as a group (its edges stay on the subjects' profiles).
 """
 

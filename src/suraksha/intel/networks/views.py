@@ -180,7 +180,9 @@ def read_group(session: Session, actor: Who, group_id: str, *, channel: str = "c
             .order_by(NetworkEdge.subject_a, NetworkEdge.subject_b)
         )
     ]
-    judged = [j for j in judgements_of(session, group_id) if j.subject_id in visible]
+    judgements = judgements_of(session, group_id)
+    reach = _in_reach(session, actor, {j.subject_id for j in judgements})
+    judged = [j for j in judgements if j.subject_id in reach]
     audit.record(
         session,
         actor,
@@ -269,6 +271,22 @@ def _visible_members(
     }
 
 
+def _in_reach(session: Session, actor: Who, subject_ids: set[str]) -> set[str]:
+    """Which of the subjects the actor may read (a judged subject may have left the group)."""
+    if not isinstance(actor, Actor) or scope_of(actor.role, Permission.SUBJECT_READ) is Scope.ALL:
+        return set(subject_ids)
+    query = restrict(
+        select(SubjectJurisdiction.subject_id).where(
+            SubjectJurisdiction.subject_id.in_(sorted(subject_ids))
+        ),
+        actor,
+        Permission.SUBJECT_READ,
+        state=SubjectJurisdiction.state.expression,
+        district=SubjectJurisdiction.district.expression,
+    )
+    return set(session.scalars(query))
+
+
 def _member_counts(session: Session, group_ids: Sequence[str]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for start in range(0, len(group_ids), _BATCH):
@@ -309,16 +327,26 @@ def _scores(session: Session, subjects: Sequence[str]) -> dict[str, float]:
     return found
 
 
+_SUMMARY_OF_THE_WHOLE = ("report_ids", "abroad", "platform_groups", "last_members")
+"""Summary keys that name reports, subjects or platform groups of every member: shown only to an
+actor who sees every member (counts and reasons name no one)."""
+
+
 def _group_view(group: NetworkGroup, members: list[MemberView], total: int) -> GroupView:
+    hidden = max(total - len(members), 0)
+    summary = dict(group.summary)
+    if hidden:
+        for key in _SUMMARY_OF_THE_WHOLE:
+            summary.pop(key, None)
     return GroupView(
         group_id=group.id,
         active=group.active,
         size=group.size,
         created_at=group.created_at,
         updated_at=group.updated_at,
-        summary=dict(group.summary),
+        summary=summary,
         members=members,
-        hidden_members=max(total - len(members), 0),
+        hidden_members=hidden,
     )
 
 

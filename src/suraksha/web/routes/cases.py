@@ -1,17 +1,15 @@
 """Case pages: the list (filters, sort by next deadline), a case in full, the forms that change
-it, and the dashboard's deadline alerts.
+it, its documents (made by a form, downloaded as PDFs), and the dashboard's deadline alerts.
 
-Every page calls the same domain functions as `suraksha case …` (cases.workflow, casefile,
-charges, evidence, statistics), which check role and jurisdiction and audit; this module adds no
-rule of its own. A case outside the person's reach answers 404, as a case that does not exist
+Every page calls the same domain functions as `suraksha case …` and `suraksha documents …`
+(cases.workflow, casefile, charges, evidence, statistics, documents), which check role and
+jurisdiction and audit; this module adds no rule of its own. A case outside the person's reach answers 404, as a case that does not exist
 does (a 403 would confirm that it exists: docs/web.md); a role that reads no case gets 403.
 Pages name a case by its id (`KL-ERN-2026-0001`): FIR numbers hold a slash.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import datetime
 from typing import Annotated, Any, Final
 from urllib.parse import quote
@@ -22,9 +20,27 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from suraksha.cases.casefile import list_cases, read_case
 from suraksha.cases.charges import add_charge, set_chargesheet_days, suggest
 from suraksha.cases.deadlines import EventKind
+from suraksha.cases.documents.files import (
+    carrier_pools,
+    document_pdf,
+    documents_folder,
+    stored_ids,
+)
+from suraksha.cases.documents.registry import template_for
+from suraksha.cases.documents.render import (
+    DocumentRequest,
+    kinds_for,
+    list_documents,
+    make_document,
+)
 from suraksha.cases.evidence import evidence_of
 from suraksha.cases.law import ActCode, EvidenceKind
-from suraksha.cases.statistics import deadline_alerts, next_deadlines, open_clocks
+from suraksha.cases.statistics import (
+    by_next_deadline,
+    deadline_alerts,
+    next_deadlines,
+    open_clocks,
+)
 from suraksha.cases.workflow import (
     BACKWARD,
     FORWARD,
@@ -43,7 +59,7 @@ from suraksha.cases.workflow import (
 )
 from suraksha.errors import AccessDenied, UserInputError
 from suraksha.security.policy import Permission, Scope, require, scope_of
-from suraksha.web.deps import Db, SignedIn, Who, mark_rollback
+from suraksha.web.deps import Db, SignedIn, Who, mark_rollback, settings_of
 from suraksha.web.routes.subjects import optional_text
 from suraksha.web.templating import flash, render
 
@@ -55,7 +71,6 @@ EVENT_KINDS: Final = tuple(k.value for k in EventKind)
 EVIDENCE_KINDS: Final = tuple(k.value for k in EvidenceKind)
 CHARGE_ACTS: Final = (ActCode.POCSO, ActCode.IT_ACT, ActCode.BNS, ActCode.IPC)
 OUTCOMES: Final = tuple(o.value for o in Outcome)
-DOCUMENTS_MODULE: Final = "suraksha.cases.documents.render"
 
 
 def _require_case_role(who: SignedIn) -> None:
@@ -110,14 +125,7 @@ def case_list(
     cases = list_cases(session, who.actor, district=optional_text(district), stage=wanted)
     nearest = next_deadlines(open_clocks(session, who.actor, district=optional_text(district)))
     if chosen == "deadline":
-        cases.sort(
-            key=lambda c: (
-                c.case_id not in nearest,
-                not nearest[c.case_id].missed if c.case_id in nearest else True,
-                nearest[c.case_id].deadline.due if c.case_id in nearest else c.opened_at,
-                c.case_id,
-            )
-        )
+        cases = by_next_deadline(cases, nearest)
     return render(
         request,
         "cases/list.html",
@@ -208,6 +216,7 @@ def case_page(request: Request, who: Who, session: Db, case_id: str) -> Response
     case_id = _reach(session, who, case_id)
     case = read_case(session, who.actor, case_id)
     items = evidence_of(session, who.actor, case_id)
+    documents = list_documents(session, who.actor, case_id)
     current = case.summary.stage
     moves = sorted(FORWARD[current] | BACKWARD[current], key=lambda s: STAGES.index(s.value))
     warnings: list[dict[str, Any]] = []
@@ -232,27 +241,78 @@ def case_page(request: Request, who: Who, session: Db, case_id: str) -> Response
             "event_kinds": EVENT_KINDS,
             "evidence_kinds": EVIDENCE_KINDS,
             "charge_acts": [a.value for a in CHARGE_ACTS],
-            "documents": _documents(session, who, case_id),
+            "documents": documents,
+            "stored": stored_ids(settings_of(request).home, documents),
+            "document_kinds": kinds_for(session, who.actor, case_id),
             "may_write": scope_of(who.actor.role, Permission.CASE_WRITE) is not Scope.NONE,
             "ist": ist_text,
         },
     )
 
 
-def _documents(session: Db, who: SignedIn, case_id: str) -> list[Any] | None:
-    """The case's document register when `suraksha.cases.documents` is installed (None
-    otherwise); its `list_documents(session, who, ref)` checks and audits the read."""
+@router.post("/cases/{case_id}/documents", include_in_schema=False)
+def post_document(
+    request: Request,
+    who: Who,
+    session: Db,
+    case_id: str,
+    kind: Annotated[str, Form()] = "",
+    account: Annotated[str, Form()] = "",
+    platform: Annotated[str, Form()] = "",
+    operator: Annotated[str, Form()] = "",
+    exhibit: Annotated[str, Form()] = "",
+) -> Response:
+    """Make a document of the case as `suraksha documents make KIND --case REF` does, with the
+    same choices, into the workspace's documents folder (`cases.documents.files`); the domain
+    checks the permission its kind needs and audits `document.make`."""
+    case_id = _reach(session, who, case_id)
     try:
-        found = importlib.util.find_spec(DOCUMENTS_MODULE)
-    except ModuleNotFoundError:
-        return None
-    if found is None:
-        return None
-    module = importlib.import_module(DOCUMENTS_MODULE)
-    reader = getattr(module, "list_documents", None)
-    if not callable(reader):
-        return None
-    return list(reader(session, who.actor, case_id))
+        entry = template_for(kind.strip())
+        document = DocumentRequest(
+            kind=entry.kind,
+            accounts=tuple(account.replace(",", " ").split()),
+            platform=optional_text(platform),
+            operator=optional_text(operator),
+            exhibit=optional_text(exhibit),
+            pools=carrier_pools(settings_of(request).home),
+        )
+        made = make_document(
+            session,
+            who.actor,
+            case_id,
+            document,
+            documents_folder(settings_of(request).home, case_id),
+        )
+    except UserInputError as err:
+        return _back(request, case_id, "documents", err)
+    flash(
+        request,
+        f"Made {made.view.file_name} ({made.view.kind}, template version "
+        f"{made.view.template_version}, SHA-256 {made.view.sha256}).",
+        "success",
+    )
+    return RedirectResponse(f"/cases/{case_id}#documents", status_code=303)
+
+
+@router.get("/cases/{case_id}/documents/{document_id}/pdf", include_in_schema=False)
+def document_download(
+    request: Request, who: Who, session: Db, case_id: str, document_id: int
+) -> Response:
+    """A document's PDF as a download, when its bytes still match the register (audited
+    `document.download`); otherwise the case page says why."""
+    case_id = _reach(session, who, case_id)
+    try:
+        pdf = document_pdf(session, who.actor, case_id, document_id, settings_of(request).home)
+    except UserInputError as err:
+        return _back(request, case_id, "documents", err)
+    return Response(
+        pdf.data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{pdf.view.file_name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/cases/{case_id}/advance", include_in_schema=False)
