@@ -32,6 +32,7 @@ import jinja2
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from suraksha import paper
 from suraksha.hashing.banks import list_banks
 from suraksha.hashing.matcher import CONFIRM_ABOVE, MatchView, matches_for
 from suraksha.hashing.pdq import MIN_QUALITY
@@ -483,7 +484,7 @@ def _bare(line: FileLine) -> FileLine:
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("suraksha.triage", "templates"),
+        loader=paper.loader("suraksha.triage"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -30,6 +30,7 @@ import jinja2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from suraksha import paper
 from suraksha.cases.documents.context import (
     EVIDENCE_CLOCKS,
     CaseMaterial,
@@ -262,9 +263,10 @@ def render_values(kind: DocumentKind | str, values: Mapping[str, Any]) -> str:
 
 
 def template_digest(entry: DocumentTemplate) -> str:
-    """SHA-256 over the template and the stylesheet it includes: what printed the document."""
+    """SHA-256 over the template and the stylesheets it includes: what printed the document."""
     digest = hashlib.sha256(entry.text.encode("utf-8"))
     digest.update(template_text(STYLESHEET).encode("utf-8"))
+    digest.update(paper.stylesheet_text().encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -428,7 +430,7 @@ def document_view(row: CaseDocument) -> DocumentView:
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("suraksha.cases.documents", "templates"),
+        loader=paper.loader("suraksha.cases.documents"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -35,6 +35,7 @@ from typing import Any, Final
 import jinja2
 from sqlalchemy.orm import Session
 
+from suraksha import paper
 from suraksha.errors import UserInputError
 from suraksha.hashing.matcher import MatchView
 from suraksha.identity.subjects import members_of
@@ -232,7 +233,7 @@ def referral_json(packet: ReferralPacket) -> str:
 def referral_html(packet: ReferralPacket) -> str:
     """The packet's printable HTML (what the PDF is made from)."""
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("suraksha.intel.networks", "templates"),
+        loader=paper.loader("suraksha.intel.networks"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
