@@ -3,7 +3,8 @@
 Measures, in the same run and on the same ingested, resolved corpus (pairwise precision and
 recall over subjects, `synthetic.evaluation.group_pairwise_score`; two subjects of one person are
 identity's question and count neither way):
-- `suraksha groups` (intel/networks: weighted edges, Leiden communities, default `Method`);
+- `suraksha groups` (intel/networks: weighted edges, Leiden communities, attachment, default
+  `Method`);
 - baseline `any shared file`: subjects joined whenever they hold a file in common, as connected
   components (what a spreadsheet of hash hits would give);
 - baseline `platform group only`: subjects joined by a platform group identifier alone;
@@ -32,7 +33,7 @@ from suraksha.identity.linker import resolve
 from suraksha.identity.subjects import memberships
 from suraksha.intake.network_reads import report_numbers
 from suraksha.intake.pipeline import ingest, plan
-from suraksha.intel.networks.communities import find_communities
+from suraksha.intel.networks.communities import attach, find_communities
 from suraksha.intel.networks.edges import Method, build_network
 from suraksha.intel.networks.holdings import ArtefactKind, Holdings, read_holdings
 from suraksha.storage.session import transaction
@@ -122,6 +123,7 @@ def main() -> None:
             method = Method()
             network = build_network(holdings, method)
             groups = find_communities(network.edges, method)
+            attached = attach(groups, holdings, method)
             grouped_at = time.perf_counter()
             members = memberships(session)
             reports = report_numbers(session, [a for ids in members.values() for a in ids])
@@ -169,7 +171,8 @@ def main() -> None:
     console.print(
         f"precision {ratio:,.0f}× that of grouping by any shared file; recall "
         f"{reach:.3f} of the evidence ceiling. {len(network.too_common):,} artefacts set aside as "
-        f"too common; {len(network.edges):,} edges kept of {network.pairs_considered:,} pairs."
+        f"too common; {len(network.edges):,} edges kept of {network.pairs_considered:,} pairs; "
+        f"{len(attached):,} subjects attached by what they share with a group's members together."
     )
     console.print(
         f"times: corpus, ingest and resolve {prepared - started:.1f}s; read holdings "

@@ -161,7 +161,7 @@ def group_command(
     members = Table("subject", "district", "priority", "roles", "measures", "abroad")
     for member in view.members:
         members.add_row(
-            member.subject_id + (" (judged)" if member.source == "judged" else ""),
+            member.subject_id + (f" ({member.source})" if member.source != "found" else ""),
             member.district or "-",
             f"{member.priority:g}" if member.priority is not None else "-",
             "\n".join(f"{r['role']}: {r['why']}" for r in member.roles) or "-",

@@ -45,6 +45,8 @@ class Method:
     resolution: float = 1.0  # Leiden modularity resolution: higher gives smaller groups
     iterations: int = 2  # Leiden passes (igraph's default); -1 runs to a stable partition
     min_group_size: int = 3
+    attach_artefacts: int = 2  # a subject outside every group joins one it shares this many with
+    attach_score: float = 1.5  # ... scoring this much together (communities.attach)
     seed: int = 20261126  # fixes Leiden's random order: the same network gives the same groups
 
     def as_dict(self) -> dict[str, Any]:
@@ -146,11 +148,7 @@ def build_network(holdings: Holdings, method: Method) -> Network:
         subjects = sorted(holders)
         reports = {s: tuple(sorted(set(holders[s]))) for s in subjects}
         # A file's share, and the share when both sides kept it (see the module docstring).
-        single = (
-            method.direct
-            if kind is not file_kind
-            else min(method.file / (count - 1), method.direct)
-        )
+        single = artefact_share(kind, count, method)
         kept_by_both = min(single * method.repeated_file, method.direct)
         for i, a in enumerate(subjects):
             reports_a = reports[a]
@@ -176,6 +174,13 @@ def build_network(holdings: Holdings, method: Method) -> Network:
     kept.sort(key=lambda e: (e.a, e.b))
     too_common.sort(key=lambda t: (-t.holders, t.kind.value, t.label))
     return Network(kept, too_common, len(pairs), len(pairs) - len(kept))
+
+
+def artefact_share(kind: ArtefactKind, holders: int, method: Method) -> float:
+    """What one artefact held by `holders` subjects adds to a pair of them (files by rarity)."""
+    if kind is not ArtefactKind.FILE:
+        return method.direct
+    return min(method.file / (holders - 1), method.direct)
 
 
 def holdings_by_subject(holdings: Iterable[Holding]) -> dict[str, list[Holding]]:

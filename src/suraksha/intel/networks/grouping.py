@@ -24,7 +24,7 @@ from suraksha.identity.members import account_subjects
 from suraksha.intake.accounts import account_views
 from suraksha.intel.geoip import GeoIpDatabase
 from suraksha.intel.networks.abroad import AbroadReading, readings_abroad
-from suraksha.intel.networks.communities import find_communities
+from suraksha.intel.networks.communities import attach, find_communities
 from suraksha.intel.networks.edges import Edge, Method, TooCommon, build_network
 from suraksha.intel.networks.holdings import read_holdings
 from suraksha.intel.networks.identities import assign_ids
@@ -77,15 +77,22 @@ def group_network(
     network = build_network(holdings, used)
     step(STEPS[1])
     found = find_communities(network.edges, used)
+    attached = attach(found, holdings, used)
     stored = _stored_groups(session)
     ids = assign_ids(found, stored)
     groups: dict[str, list[str]] = {
         gid: list(members) for gid, members in zip(ids, found, strict=True)
     }
     sources = {(gid, s): "found" for gid, members in groups.items() for s in members}
+    for attachment in attached:
+        sources[(ids[attachment.group], attachment.subject_id)] = "attached"
     judged_in, judged_out = _apply_judgements(session, groups, sources, holdings.subjects)
     step(STEPS[2])
     measures = measure_roles(groups, network.edges, holdings, used)
+    for attachment in attached:
+        key = (ids[attachment.group], attachment.subject_id)
+        if key in measures:
+            measures[key].attached_by = list(attachment.artefacts)
     abroad = _abroad(session, {s for members in groups.values() for s in members}, geoip)
     step(STEPS[3])
     kept = sum(1 for gid in groups if gid in stored)
@@ -101,6 +108,7 @@ def group_network(
         "kept_ids": kept,
         "new_ids": len(groups) - kept,
         "retired": retired,
+        "attached": len(attached),
         "judged_in": judged_in,
         "judged_out": judged_out,
         "left_out": dict(holdings.left_out),

@@ -59,7 +59,7 @@ class NetworkMember(Base):
     subject_id: Mapped[str] = mapped_column(
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    source: Mapped[str] = mapped_column(String(16))  # found | judged
+    source: Mapped[str] = mapped_column(String(16))  # found | attached | judged
     roles: Mapped[list[Any]] = mapped_column(default=list)  # [{role, measure, value, why}]
     measures: Mapped[dict[str, Any]] = mapped_column(default=dict)
     abroad: Mapped[list[Any]] = mapped_column(default=list)  # [{kind, country, value, report}]

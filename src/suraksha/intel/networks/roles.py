@@ -77,6 +77,7 @@ class MemberMeasures:
     outside: dict[str, float] = field(default_factory=dict)  # other group id → edge score
     participation: float = 0.0
     roles: list[RoleFinding] = field(default_factory=list)
+    attached_by: list[str] = field(default_factory=list)  # artefacts shared with the members
 
     def as_dict(self) -> dict[str, Any]:
         """The measures as stored (roles apart)."""
@@ -89,6 +90,7 @@ class MemberMeasures:
             "self_produced": self.self_produced,
             "outside": {k: round(v, 4) for k, v in sorted(self.outside.items())},
             "participation": round(self.participation, 4),
+            **({"attached_by": self.attached_by} if self.attached_by else {}),
         }
 
 

@@ -77,7 +77,10 @@ class MemberOut(BaseModel):
     """A member within your reach."""
 
     subject_id: str
-    source: str = Field(description="`found` by the method or `judged` in by an analyst")
+    source: str = Field(
+        description="`found` by the method, `attached` by what it shares with the members "
+        "together (`measures.attached_by`), or `judged` in by an analyst"
+    )
     state: str | None
     district: str | None
     priority: float | None
