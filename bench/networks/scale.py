@@ -5,7 +5,8 @@ workspace is read) shaped like a national network: circles of 8 to 24 subjects w
 platform group and trade a few rare files, each subject in one or two circles, plus widely
 circulated files that many strangers hold. Then times, on one core:
 - `build_network` (scoring every pair that shares an artefact; too-common artefacts set aside),
-- `find_communities` (Leiden on the kept edges),
+- `find_communities` and `attach` (Leiden on the kept edges; subjects joined to a group by what
+  they share with its members together),
 - `measure_roles` (distributors, bridges, producers),
 against the named baseline measured in the same run: igraph's connected components on the same
 kept edges (the least any grouping must do). Peak memory is the process's maximum resident size.
@@ -25,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 import igraph
 from rich.console import Console
 
-from suraksha.intel.networks.communities import find_communities
+from suraksha.intel.networks.communities import attach, find_communities
 from suraksha.intel.networks.edges import Method, build_network
 from suraksha.intel.networks.holdings import ArtefactKind, FileFacts, Holding, Holdings
 from suraksha.intel.networks.identities import assign_ids
@@ -88,6 +89,7 @@ def main() -> None:
     network = build_network(holdings, method)
     scored = time.perf_counter()
     groups = find_communities(network.edges, method)
+    attach(groups, holdings, method)
     found = time.perf_counter()
     ids = assign_ids(groups, {})
     named = dict(zip(ids, groups, strict=True))
@@ -111,7 +113,7 @@ def main() -> None:
     console.print(
         f"holdings built in {built - started:.1f}s (not counted); grouping "
         f"{measured - built:.1f}s wall, {ours_cpu:.1f}s CPU: edges {scored - built:.1f}s, "
-        f"Leiden {leiden:.1f}s, roles {measured - found:.1f}s"
+        f"Leiden and attachment {leiden:.1f}s, roles {measured - found:.1f}s"
     )
     console.print(
         f"baseline: igraph connected components on the same edges {baseline:.2f}s; Leiden "

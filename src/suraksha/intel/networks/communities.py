@@ -87,7 +87,7 @@ def attach(groups: list[list[str]], holdings: Holdings, method: Method) -> list[
         if not reached:
             continue
         share = artefact_share(kinds[key], len(subjects), method)
-        for subject in sorted(subjects - member.keys()):
+        for subject in sorted(s for s in subjects if s not in member):
             for index in reached:
                 support[(subject, index)].append(holdings.labels.get(key, key))
                 scores[(subject, index)] += share
