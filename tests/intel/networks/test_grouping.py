@@ -29,6 +29,7 @@ from suraksha.synthetic.evaluation import (
     subject_persons,
 )
 from suraksha.synthetic.tips import write_corpus
+from suraksha.workspace import open_engine
 
 PERSONS, SEED = 160, 4
 
@@ -189,3 +190,19 @@ def _member_pairs(engine: Engine) -> list[tuple[str, str]]:
                 select(NetworkMember.group_id, NetworkMember.subject_id)
             )
         ]
+
+
+def test_two_fresh_workspaces_name_the_same_groups_alike(
+    grouped: Engine, corpus: Path, other_settings: Settings
+) -> None:
+    other = open_engine(other_settings, migrate=True)
+    try:
+        with transaction(other) as session:
+            import_list(session, corpus / "known-hashes.md5", bank="known", kind=BankKind.KNOWN)
+        ingest(other, plan([corpus]))
+        with transaction(other) as session:
+            resolve(session, probabilistic=False)
+            group_network(session)
+        assert _groups(other) == _groups(grouped)
+    finally:
+        other.dispose()
