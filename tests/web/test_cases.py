@@ -17,7 +17,7 @@ from suraksha.cases.charges import add_charge
 from suraksha.cases.deadlines import IST, EventKind
 from suraksha.cases.evidence import CustodyKind, ItemKind, add_item, record_custody
 from suraksha.cases.law import ActCode
-from suraksha.cases.workflow import Stage, advance, open_case, record_event
+from suraksha.cases.workflow import Stage, advance, find_case, open_case, record_event
 from suraksha.config import Settings
 from suraksha.security.audit import events
 from suraksha.storage.session import transaction
@@ -382,3 +382,30 @@ def test_the_charge_sheet_period_is_set_through_the_page(world: World) -> None:
     sheet = next(d for d in case.deadlines if d.clock.name == "chargesheet_default_bail")
     assert sheet.settled and "90 days" in sheet.explanation
     assert [(e.actor, e.detail["days"]) for e in audited] == [("do.home", 90)]
+
+
+def test_the_prosecutor_of_a_case_settles_its_charge_sheet_period(world: World) -> None:
+    prosecutor = _signed_in(world, "app.home", "prosecutor", world.home_case)
+    page = prosecutor.get(f"/cases/{world.home_case}")
+    assert page.status_code == 200
+    assert f'action="/cases/{world.home_case}/chargesheet-period"' in page.text
+    assert f'action="/cases/{world.home_case}/advance"' not in page.text  # case.read only
+    done = prosecutor.post(
+        f"/cases/{world.home_case}/chargesheet-period",
+        data={"days": "60", "reason": "punishable up to 7 years", "csrf_token": csrf_of(page)},
+    )
+    assert done.status_code == 303
+    refused = prosecutor.post(
+        f"/cases/{world.away_case}/chargesheet-period",
+        data={"days": "90", "reason": "not my case", "csrf_token": csrf_of(page)},
+    )
+    assert refused.status_code == 404
+    engine = open_engine(world.settings)
+    try:
+        with transaction(engine) as session:
+            audited = events(session, action="case.chargesheet_period")
+            settled = find_case(session, world.home_case).chargesheet_days
+    finally:
+        engine.dispose()
+    assert [(e.actor, e.detail["days"]) for e in audited] == [("app.home", 60)]
+    assert settled == 60

@@ -257,8 +257,9 @@ def offence_of(charge: CaseCharge) -> Offence | None:
 
 
 def set_chargesheet_days(session: Session, who: Who, ref: str, days: int, *, reason: str) -> None:
-    """A prosecutor's decision that the charge-sheet period is 60 or 90 days (deadlines.py)."""
-    case = load_case(session, who, ref, Permission.CASE_WRITE)
+    """A prosecutor's decision that the charge-sheet period is 60 or 90 days (deadlines.py), made
+    by the prosecutor of the case or recorded by an officer who may write it (`case.advise`)."""
+    case = load_case(session, who, ref, Permission.CASE_ADVISE)
     if days not in (60, 90):
         raise UserInputError("The charge-sheet period is 60 or 90 days.")
     case.chargesheet_days = days

@@ -10,15 +10,19 @@ command and an export all pass through the same functions: `permits` / `require`
     cases     objects of a case assigned to the actor
     -         nothing
 
-| role                  | subject.read | subject.write | subject.export | victim.read | victim.write | case.read | case.write | user.manage | audit.read |
-|-----------------------|--------------|---------------|----------------|-------------|--------------|-----------|------------|-------------|------------|
-| admin                 | all          | all           | all            | -           | -            | all       | all        | all         | all        |
-| state_analyst         | state        | state         | state          | -           | -            | state     | state      | -           | -          |
-| district_officer      | district     | district      | district       | -           | -            | district  | district   | -           | -          |
-| investigating_officer | cases        | cases         | cases          | cases       | cases        | cases     | cases      | -           | -          |
-| prosecutor            | cases        | -             | -              | cases       | -            | cases     | -          | -           | -          |
-| victim_support        | -            | -             | -              | district    | district     | -         | -          | -           | -          |
-| auditor               | -            | -             | -              | -           | -            | -         | -          | -           | all        |
+| role                  | subject.read | subject.write | subject.export | victim.read | victim.write | case.read | case.write | case.advise | user.manage | audit.read |
+|-----------------------|--------------|---------------|----------------|-------------|--------------|-----------|------------|-------------|-------------|------------|
+| admin                 | all          | all           | all            | -           | -            | all       | all        | all         | all         | all        |
+| state_analyst         | state        | state         | state          | -           | -            | state     | state      | state       | -           | -          |
+| district_officer      | district     | district      | district       | -           | -            | district  | district   | district    | -           | -          |
+| investigating_officer | cases        | cases         | cases          | cases       | cases        | cases     | cases      | cases       | -           | -          |
+| prosecutor            | cases        | -             | -              | cases       | -            | cases     | -          | cases       | -           | -          |
+| victim_support        | -            | -             | -              | district    | district     | -         | -          | -           | -           | -          |
+| auditor               | -            | -             | -              | -           | -            | -         | -          | -           | -           | all        |
+
+`case.advise` is the prosecutor's say on a case: today, settling the charge-sheet period at 60 or
+90 days (BNSS s.187(3), CrPC s.167(2); cases/deadlines.py), which the deadline alert waits
+for. Officers who may write the case may record it too, with the prosecutor's reason.
 
 Why victims are so narrow: a child victim's identity may not be disclosed "at any time during
 the course of investigation or trial" (POCSO Act 2012 s.33(7); s.23 for media; JJ Act 2015 s.74;
@@ -72,6 +76,7 @@ class Permission(StrEnum):
     VICTIM_WRITE = "victim.write"
     CASE_READ = "case.read"
     CASE_WRITE = "case.write"
+    CASE_ADVISE = "case.advise"  # a prosecutor's decisions on a case (the charge-sheet period)
     USER_MANAGE = "user.manage"
     AUDIT_READ = "audit.read"  # list and verify the audit log
 
@@ -96,6 +101,7 @@ MATRIX: Final[Mapping[Role, Mapping[Permission, Scope]]] = {
         _P.SUBJECT_EXPORT: _S.ALL,
         _P.CASE_READ: _S.ALL,
         _P.CASE_WRITE: _S.ALL,
+        _P.CASE_ADVISE: _S.ALL,
         _P.USER_MANAGE: _S.ALL,
         _P.AUDIT_READ: _S.ALL,
     },
@@ -105,6 +111,7 @@ MATRIX: Final[Mapping[Role, Mapping[Permission, Scope]]] = {
         _P.SUBJECT_EXPORT: _S.STATE,
         _P.CASE_READ: _S.STATE,
         _P.CASE_WRITE: _S.STATE,
+        _P.CASE_ADVISE: _S.STATE,
     },
     Role.DISTRICT_OFFICER: {
         _P.SUBJECT_READ: _S.DISTRICT,
@@ -112,6 +119,7 @@ MATRIX: Final[Mapping[Role, Mapping[Permission, Scope]]] = {
         _P.SUBJECT_EXPORT: _S.DISTRICT,
         _P.CASE_READ: _S.DISTRICT,
         _P.CASE_WRITE: _S.DISTRICT,
+        _P.CASE_ADVISE: _S.DISTRICT,
     },
     Role.INVESTIGATING_OFFICER: {
         _P.SUBJECT_READ: _S.CASES,
@@ -121,11 +129,13 @@ MATRIX: Final[Mapping[Role, Mapping[Permission, Scope]]] = {
         _P.VICTIM_WRITE: _S.CASES,
         _P.CASE_READ: _S.CASES,
         _P.CASE_WRITE: _S.CASES,
+        _P.CASE_ADVISE: _S.CASES,
     },
     Role.PROSECUTOR: {
         _P.SUBJECT_READ: _S.CASES,
         _P.VICTIM_READ: _S.CASES,
         _P.CASE_READ: _S.CASES,
+        _P.CASE_ADVISE: _S.CASES,
     },
     Role.VICTIM_SUPPORT: {
         _P.VICTIM_READ: _S.DISTRICT,

@@ -245,6 +245,7 @@ def case_page(request: Request, who: Who, session: Db, case_id: str) -> Response
             "stored": stored_ids(settings_of(request).home, documents),
             "document_kinds": kinds_for(session, who.actor, case_id),
             "may_write": scope_of(who.actor.role, Permission.CASE_WRITE) is not Scope.NONE,
+            "may_advise": scope_of(who.actor.role, Permission.CASE_ADVISE) is not Scope.NONE,
             "ist": ist_text,
         },
     )
