@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from suraksha.storage.base import Base, utcnow
@@ -21,6 +21,8 @@ class SubjectPriority(Base):
     """A subject's priority score and the factors that produced it (factor, value, weight, source)."""
 
     __tablename__ = "subject_priorities"
+    # The subject list's default order, highest first, and its deep pages (migration 0019).
+    __table_args__ = (Index("ix_subject_priorities_score", "score", "subject_id"),)
 
     subject_id: Mapped[str] = mapped_column(
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True
@@ -67,6 +69,8 @@ class SubjectJurisdiction(Base):
     """Where police must act on a subject: state and district, with confidence and the reason."""
 
     __tablename__ = "subject_jurisdictions"
+    # A state's or a district's subjects: policy.restrict and the list's counts (migration 0019).
+    __table_args__ = (Index("ix_subject_jurisdictions_place", "state", "district", "subject_id"),)
 
     subject_id: Mapped[str] = mapped_column(
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True

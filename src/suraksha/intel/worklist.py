@@ -28,8 +28,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Subquery, func, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from suraksha.config import Settings
 from suraksha.errors import UserInputError
@@ -211,9 +214,9 @@ def list_subjects(
 ) -> SubjectPage:
     """The subjects the actor may read, filtered, sorted and paged (at most `PAGE_CAP` a page).
 
-    Restriction by jurisdiction is part of the query (`policy.restrict`). Sorting by priority
-    without a deadline filter pages in SQL; sorting or filtering by freshness deadline reads the
-    actor's matching subjects' factors (deadlines live in the factor list) and pages in memory.
+    Restriction by jurisdiction is part of the query (`policy.restrict`), and so are filters,
+    order and paging; sorting or filtering by freshness deadline computes each subject's
+    deadline from its factor list in SQL (`NextDeadline`).
     """
     require_role(actor, Permission.SUBJECT_READ)
     if not 1 <= limit <= PAGE_CAP:
@@ -278,20 +281,19 @@ def _subject_page(
     limit: int,
     today: date,
 ) -> SubjectPage:
+    """Filter, sort and page in SQL, then read the page's rows whole.
+
+    Two steps (a "deferred join"): the ids of the page are found on narrow columns (score, id,
+    place), so a deep page does not carry the factor lists of every subject before it; then the
+    page's rows are read with their factors. The deadline order and filter use `NextDeadline`,
+    the SQL twin of `next_deadline`.
+    """
     filters = filters or SubjectFilters()
     if filters.due_within is not None and not 0 <= filters.due_within <= 3650:
         raise UserInputError("Due within must be between 0 and 3650 days.")
-    query = select(
-        SubjectPriority.subject_id,
-        SubjectPriority.score,
-        SubjectPriority.factors,
-        SubjectPriority.computed_at,
-        SubjectJurisdiction.state,
-        SubjectJurisdiction.district,
-        SubjectJurisdiction.police_station,
-        SubjectJurisdiction.status,
-        SubjectJurisdiction.confidence,
-    ).outerjoin(SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id)
+    query = select(SubjectPriority.subject_id).outerjoin(
+        SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id
+    )
     query = restrict(
         query,
         actor,
@@ -307,38 +309,128 @@ def _subject_page(
             query = query.where(_same_name(column, wanted))
     if filters.min_priority is not None:
         query = query.where(SubjectPriority.score >= filters.min_priority)
-    if filters.order is SubjectOrder.PRIORITY and filters.due_within is None:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.execute(
-            query.order_by(SubjectPriority.score.desc(), SubjectPriority.subject_id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        chosen = [_row_values(row) for row in rows]
+    deadline = NextDeadline(SubjectPriority.factors, SubjectPriority.computed_at)
+    if filters.due_within is not None:
+        due_by = today + timedelta(days=filters.due_within)
+        total, page_ids = _due_page(session, query, deadline, due_by, filters.order, offset, limit)
     else:
-        every = [_row_values(row) for row in session.execute(query)]
-        if filters.due_within is not None:
-            due_by = today + timedelta(days=filters.due_within)
-            every = [v for v in every if v["deadline"] is not None and v["deadline"] <= due_by]
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ordering: list[ColumnElement[Any]] = [SubjectPriority.score.desc()]
         if filters.order is SubjectOrder.DEADLINE:
-            every.sort(
-                key=lambda v: (
-                    v["deadline"] is None,
-                    v["deadline"] or date.max,
-                    -v["score"],
-                    v["subject_id"],
-                )
+            ordering.insert(0, deadline.asc().nulls_last())
+        page_ids = list(
+            session.scalars(
+                query.order_by(*ordering, SubjectPriority.subject_id).offset(offset).limit(limit)
             )
-        else:
-            every.sort(key=lambda v: (-v["score"], v["subject_id"]))
-        total = len(every)
-        chosen = every[offset : offset + limit]
-    counts = member_counts(session, [v["subject_id"] for v in chosen])
+        )
+    chosen = _page_rows(session, page_ids)
+    counts = member_counts(session, page_ids)
     return SubjectPage(
         rows=[_subject_row(values, counts.get(values["subject_id"], 0)) for values in chosen],
         total=total,
         offset=offset,
         limit=limit,
+    )
+
+
+def _due_page(
+    session: Session,
+    query: Select[str],
+    deadline: NextDeadline,
+    due_by: date,
+    order: SubjectOrder,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[str]]:
+    """(total, the page's ids) of the subjects with an open deadline on or before `due_by`.
+
+    Every subject's deadline must be read from its factor list to filter, so it is computed
+    once a row, in a subquery the planner keeps apart (`OFFSET 0`), and the total comes with
+    the page (`count(*) OVER ()`) instead of from a second pass.
+    """
+    keyed = (
+        query.add_columns(SubjectPriority.score.label("score"), deadline.label("deadline"))
+        .offset(0)
+        .subquery("keyed")
+    )
+    due = select(keyed.c.subject_id, func.count().over().label("total")).where(
+        keyed.c.deadline <= due_by.isoformat()  # no deadline (NULL) is never due
+    )
+    ordering: list[ColumnElement[Any]] = [keyed.c.score.desc()]
+    if order is SubjectOrder.DEADLINE:
+        ordering.insert(0, keyed.c.deadline.asc().nulls_last())
+    rows = session.execute(
+        due.order_by(*ordering, keyed.c.subject_id).offset(offset).limit(limit)
+    ).all()
+    if rows:
+        return int(rows[0].total), [row.subject_id for row in rows]
+    if offset == 0:
+        return 0, []
+    return session.scalar(select(func.count()).select_from(due.subquery())) or 0, []
+
+
+def _page_rows(session: Session, subject_ids: list[str]) -> list[dict[str, Any]]:
+    """The list's values of these subjects, in the order given."""
+    if not subject_ids:
+        return []
+    rows = session.execute(
+        select(
+            SubjectPriority.subject_id,
+            SubjectPriority.score,
+            SubjectPriority.factors,
+            SubjectPriority.computed_at,
+            SubjectJurisdiction.state,
+            SubjectJurisdiction.district,
+            SubjectJurisdiction.police_station,
+            SubjectJurisdiction.status,
+            SubjectJurisdiction.confidence,
+        )
+        .outerjoin(
+            SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id
+        )
+        .where(SubjectPriority.subject_id.in_(subject_ids))
+    )
+    found = {row.subject_id: _row_values(row) for row in rows}
+    return [found[subject_id] for subject_id in subject_ids if subject_id in found]
+
+
+class NextDeadline(FunctionElement[str]):
+    """`next_deadline` in SQL: the nearest deadline of a factor list (JSON) whose factor has
+    points and which was still open on the assessment's day, as ISO date text; NULL for none.
+
+    ISO dates compare as text, so the date never needs parsing. Sorting and filtering by it in
+    the database sends one page to Python instead of the whole jurisdiction, though the
+    database still reads every factor list in reach (≈ 30 µs a subject on PostgreSQL; a stored,
+    indexed deadline would spare it: docs/benchmarks.md, Web). Compiled per dialect below (JSON
+    functions differ); a test holds it equal to `next_deadline` on both.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "next_deadline"
+
+
+@compiles(NextDeadline, "postgresql")
+def _next_deadline_postgresql(element: NextDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    factors, computed_at = (compiler.process(clause, **kw) for clause in element.clauses)
+    # Only compiled column expressions are interpolated: no value ever reaches this text.
+    return (
+        "(SELECT min(substr(f.value ->> 'deadline', 1, 10)) "  # noqa: S608
+        f"FROM json_array_elements({factors}) AS f "
+        "WHERE coalesce((f.value ->> 'weight')::float, 0) > 0 "
+        f"AND substr(f.value ->> 'deadline', 1, 10) >= to_char({computed_at}, 'YYYY-MM-DD'))"
+    )
+
+
+@compiles(NextDeadline, "sqlite")
+def _next_deadline_sqlite(element: NextDeadline, compiler: SQLCompiler, **kw: Any) -> str:
+    factors, computed_at = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (
+        "(SELECT min(substr(json_extract(f.value, '$.deadline'), 1, 10)) "  # noqa: S608
+        f"FROM json_each({factors}) AS f "
+        "WHERE CAST(coalesce(json_extract(f.value, '$.weight'), 0) AS REAL) > 0 "
+        "AND substr(json_extract(f.value, '$.deadline'), 1, 10) >= "
+        f"substr({computed_at}, 1, 10))"
     )
 
 
@@ -401,12 +493,17 @@ def next_deadline(
 
 
 def read_profile(
-    session: Session, actor: Actor, subject_id: str, *, channel: str = "web"
+    session: Session, actor: Actor, subject_id: str, *, channel: str = "web", audit: bool = True
 ) -> SubjectProfile:
     """The subject's profile, after checking the actor may read it; the read is audited.
 
     The audit event (`subject.read`, kind `subject`) is written in the session's transaction, so
     the session must be a writing one (`storage.session.transaction`, or the web request's).
+    With `audit=False` the caller must call `record_profile_read` itself, in the same
+    transaction, once the profile is shown: the web routes write it after rendering, because
+    appending to the audit chain locks its head until the transaction commits and every
+    profile read waits for that lock (a failed rendering rolls the transaction back, so no read
+    goes unrecorded and none is recorded that was not shown).
     """
     check_subject(session, actor, subject_id)
     dossier = subject_dossier(session, subject_id)
@@ -415,8 +512,7 @@ def read_profile(
     elsewhere = subjects_of_accounts(
         session, [x for link in refused for x in (link.account_a, link.account_b)]
     )
-    record_profile_read(session, actor, dossier, channel=channel)
-    return SubjectProfile(
+    profile = SubjectProfile(
         dossier=dossier,
         refused=refused,
         judgements=judgements_touching(session, account_ids),
@@ -424,6 +520,11 @@ def read_profile(
         overrides=override_history(session, subject_id),
         victim_reports=frozenset(tip.report_id for tip in dossier.tips if tip.roles & VICTIM_ROLES),
     )
+    if audit:
+        # Last: appending to the audit chain locks its head until the transaction ends, and
+        # every profile read waits for that lock; nothing else of the read runs while it is held.
+        record_profile_read(session, actor, dossier, channel=channel)
+    return profile
 
 
 def record_profile_read(

@@ -34,6 +34,7 @@ from suraksha.intel.worklist import (
     judge,
     list_subjects,
     read_profile,
+    record_profile_read,
 )
 from suraksha.web.deps import Db, Who, mark_rollback, settings_of
 
@@ -366,11 +367,11 @@ def api_subjects(
 def api_subject(request: Request, who: Who, session: Db, subject_id: str) -> Any:
     """One subject's profile: factors, routing, accounts, links and why, tips, judgements."""
     try:
-        profile = read_profile(session, who.actor, subject_id, channel="api")
+        profile = read_profile(session, who.actor, subject_id, channel="api", audit=False)
     except (AccessDenied, UserInputError) as err:
         return _failure(request, err)
     dossier, brief = profile.dossier, profile.dossier.brief
-    return SubjectOut(
+    found = SubjectOut(
         subject_id=brief.subject_id,
         priority=brief.priority,
         weights=brief.weights,
@@ -408,6 +409,9 @@ def api_subject(request: Request, who: Who, session: Db, subject_id: str) -> Any
         ],
         judgements=[_judgement(j) for j in profile.judgements],
     )
+    # Audited once the answer is built: the audit chain's head stays locked for the write alone.
+    record_profile_read(session, who.actor, dossier, channel="api")
+    return found
 
 
 @router.post(

@@ -28,6 +28,7 @@ from suraksha.intel.worklist import (
     list_subjects,
     override_priority,
     read_profile,
+    record_profile_read,
 )
 from suraksha.security.policy import Permission
 from suraksha.web.deps import Db, Who, settings_of
@@ -202,9 +203,10 @@ def subject_list(
 
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse, include_in_schema=False)
 def subject_profile(request: Request, who: Who, session: Db, subject_id: str) -> Response:
-    """One subject's profile; the read is audited (`subject.read`)."""
+    """One subject's profile; the read is audited (`subject.read`) once the page is rendered,
+    so the audit chain's head is locked for the write alone (see `read_profile`)."""
     try:
-        profile = read_profile(session, who.actor, subject_id)
+        profile = read_profile(session, who.actor, subject_id, audit=False)
     except NotFound as err:
         raise not_found(err) from err
     dossier = profile.dossier
@@ -212,7 +214,7 @@ def subject_profile(request: Request, who: Who, session: Db, subject_id: str) ->
         dossier.tips,
         key=lambda tip: (_instant(tip.received_at or tip.incident_at), tip.report_id),
     )
-    return render(
+    page = render(
         request,
         "subjects/profile.html",
         {
@@ -226,6 +228,8 @@ def subject_profile(request: Request, who: Who, session: Db, subject_id: str) ->
             "override_modes": OVERRIDE_MODES,
         },
     )
+    record_profile_read(session, who.actor, dossier, channel="web")
+    return page
 
 
 @router.post("/subjects/{subject_id}/judgements", include_in_schema=False)

@@ -1,0 +1,137 @@
+"""The subject list's SQL: `NextDeadline` says what `next_deadline` says, and the list sorts,
+filters and pages in the database exactly as it did in Python, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from suraksha.identity.models import Subject
+from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
+from suraksha.intel.worklist import (
+    NextDeadline,
+    SubjectFilters,
+    SubjectOrder,
+    list_subjects,
+    next_deadline,
+)
+from suraksha.security.policy import Actor, Role
+from suraksha.storage.session import transaction
+
+ASSESSED = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
+TODAY = date(2026, 11, 27)
+
+
+def clock(
+    deadline: str | None, weight: Any = 5.0, name: str = "platform_preservation"
+) -> dict[str, Any]:
+    return {"factor": name, "value": "x", "weight": weight, "source": [], "deadline": deadline}
+
+
+FACTOR_LISTS: dict[str, list[dict[str, Any]]] = {
+    "none": [],
+    "no clock": [{"factor": "volume", "value": 4, "weight": 7.0, "source": []}],
+    "null deadline": [clock(None)],
+    "one open": [clock("2027-04-28")],
+    "nearest of several": [clock("2027-04-28"), clock("2027-01-02", 9.5, "operator_ip_logs")],
+    "expired clock has no points": [clock("2026-01-01", 0.0), clock("2027-03-01")],
+    "zero weight ignored": [clock("2026-12-01", 0), clock("2027-03-01")],
+    "missing weight ignored": [{"factor": "f", "deadline": "2026-12-01"}, clock("2027-03-01")],
+    "before the assessment day": [clock("2026-11-25"), clock("2027-03-01")],
+    "on the assessment day": [clock("2026-11-26")],
+    "with a time": [clock("2027-02-03T10:00:00+00:00")],
+    "negative weight": [clock("2026-12-01", -3.0)],
+    "empty text": [clock(""), clock("2027-05-05")],
+}
+
+
+def test_next_deadline_in_sql_agrees_with_python(db: Engine) -> None:
+    with transaction(db) as session:
+        for number, factors in enumerate(FACTOR_LISTS.values()):
+            session.add(Subject(id=f"S-{number:02d}"))
+            session.flush()
+            session.add(
+                SubjectPriority(
+                    subject_id=f"S-{number:02d}", score=1.0, factors=factors, computed_at=ASSESSED
+                )
+            )
+    with transaction(db) as session:
+        rows = session.execute(
+            select(
+                SubjectPriority.subject_id,
+                NextDeadline(SubjectPriority.factors, SubjectPriority.computed_at),
+            )
+        )
+        found = {subject_id: deadline for subject_id, deadline in rows}
+    for number, (case, factors) in enumerate(FACTOR_LISTS.items()):
+        expected, _factor = next_deadline(factors, ASSESSED)
+        in_sql = found[f"S-{number:02d}"]
+        assert (date.fromisoformat(in_sql) if in_sql else None) == expected, case
+
+
+def _store(db: Engine) -> None:
+    with transaction(db) as session:
+        for number, factors in enumerate(FACTOR_LISTS.values()):
+            subject_id = f"S-{number:02d}"
+            session.add(Subject(id=subject_id))
+            session.flush()
+            # Scores repeat, so the order's tie-breaks (score, then id) are exercised too.
+            session.add(
+                SubjectPriority(
+                    subject_id=subject_id,
+                    score=float(number % 4),
+                    factors=factors,
+                    computed_at=ASSESSED,
+                )
+            )
+            session.add(
+                SubjectJurisdiction(
+                    subject_id=subject_id,
+                    state="KERALA",
+                    district="ERNAKULAM" if number % 2 else "KOLLAM",
+                )
+            )
+
+
+def _expected(order: SubjectOrder, due_within: int | None, district: str | None) -> list[str]:
+    """The list as it was computed in Python before it moved into SQL."""
+    rows = []
+    for number, factors in enumerate(FACTOR_LISTS.values()):
+        if district is not None and (number % 2 == 1) != (district == "ERNAKULAM"):
+            continue
+        deadline, _factor = next_deadline(factors, ASSESSED)
+        rows.append((f"S-{number:02d}", float(number % 4), deadline))
+    if due_within is not None:
+        due_by = TODAY + timedelta(days=due_within)
+        rows = [row for row in rows if row[2] is not None and row[2] <= due_by]
+    if order is SubjectOrder.DEADLINE:
+        rows.sort(key=lambda r: (r[2] is None, r[2] or date.max, -r[1], r[0]))
+    else:
+        rows.sort(key=lambda r: (-r[1], r[0]))
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("order", list(SubjectOrder))
+@pytest.mark.parametrize("due_within", [None, 0, 40, 3650])
+@pytest.mark.parametrize("district", [None, "ernakulam"])
+def test_the_list_sorts_filters_and_pages_as_before(
+    db: Engine, order: SubjectOrder, due_within: int | None, district: str | None
+) -> None:
+    _store(db)
+    actor = Actor(1, "analyst", Role.STATE_ANALYST, state="KERALA")
+    filters = SubjectFilters(district=district, due_within=due_within, order=order)
+    expected = _expected(order, due_within, district.upper() if district else None)
+    with transaction(db) as session:
+        pages = [
+            list_subjects(session, actor, filters, offset=offset, limit=3, today=TODAY)
+            for offset in range(0, len(FACTOR_LISTS) + 6, 3)
+        ]
+    assert {page.total for page in pages} == {len(expected)}
+    assert [row.subject_id for page in pages for row in page.rows] == expected
+    for page in pages:
+        for row in page.rows:
+            factors = FACTOR_LISTS[list(FACTOR_LISTS)[int(row.subject_id[2:])]]
+            assert (row.next_deadline, row.deadline_factor) == next_deadline(factors, ASSESSED)
