@@ -205,3 +205,12 @@ def test_a_membership_judgement_from_the_group_page_regroups_and_is_kept(world: 
         data={"subject_id": foreign, "decision": "not_member", "reason": "x", "csrf_token": token},
     )
     assert blocked.status_code == 404
+
+
+def test_a_members_profile_names_its_group(world: World) -> None:
+    circle, clients = world
+    officer = clients["do.home"]
+    member = sorted(_home(circle))[0]
+    page = officer.get(f"/subjects/{member}")
+    assert page.status_code == 200
+    assert f'href="/groups/{circle.group_id}"' in page.text

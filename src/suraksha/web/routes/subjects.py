@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from suraksha.errors import UserInputError
 from suraksha.identity.judgements import Decision
+from suraksha.intel.networks.views import groups_of_subject
 from suraksha.intel.overrides import OverrideMode
 from suraksha.intel.worklist import (
     DEFAULT_PAGE,
@@ -226,6 +227,7 @@ def subject_profile(request: Request, who: Who, session: Db, subject_id: str) ->
             "dossier": profile.dossier,
             "decisions": DECISIONS,
             "override_modes": OVERRIDE_MODES,
+            "network": groups_of_subject(session, subject_id),
         },
     )
     record_profile_read(session, who.actor, dossier, channel="web")
