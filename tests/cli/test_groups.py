@@ -20,7 +20,7 @@ def groups(settings: Settings, *options: str) -> list[dict[str, Any]]:
 @pytest.mark.slow
 def test_an_analyst_lists_reads_and_judges_groups(settings: Settings, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    ok(suraksha(settings, "synth", "tips", str(corpus), "--persons", "100", "--seed", "4"))
+    ok(suraksha(settings, "synth", "tips", str(corpus), "--persons", "80", "--seed", "4"))
     ok(suraksha(settings, "init"))
     ok(
         suraksha(
@@ -67,13 +67,6 @@ def test_an_analyst_lists_reads_and_judges_groups(settings: Settings, tmp_path: 
     assert "Recorded judgement" in judged
     after = {g["group_id"]: g for g in groups(settings)}
     assert leaving not in after[largest["group_id"]]["subject_ids"]
-    again = ok(suraksha(settings, "groups", "--refresh"))  # the decision holds on a new run
-    assert "0 new" in again or "ids kept" in again
-    assert (
-        leaving
-        not in {g["group_id"]: g for g in groups(settings)}[largest["group_id"]]["subject_ids"]
-    )
-
     wrong = suraksha(settings, "membership", largest["group_id"], leaving, "maybe", "--reason", "x")
     assert wrong.returncode == 1 and "member or not-member" in (wrong.stdout + wrong.stderr)
     missing = suraksha(settings, "group", "NG-DOESNOTEXIST")

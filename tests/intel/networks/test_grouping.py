@@ -65,9 +65,7 @@ def _groups(engine: Engine) -> dict[str, set[str]]:
     return found
 
 
-def test_groups_match_the_truth_far_better_than_any_shared_file(
-    grouped: Engine, corpus: Path
-) -> None:
+def _groups_match_the_truth(grouped: Engine, corpus: Path) -> None:
     groups = _groups(grouped)
     assert len(groups) >= 3
     with reading(grouped) as session:
@@ -81,7 +79,7 @@ def test_groups_match_the_truth_far_better_than_any_shared_file(
     assert score.recall > 0.2
 
 
-def test_every_edge_explains_itself(grouped: Engine) -> None:
+def _every_edge_explains_itself(grouped: Engine) -> None:
     with reading(grouped) as session:
         edges = [
             (e.subject_a, e.subject_b, e.weight, e.kinds, e.evidence)
@@ -98,7 +96,7 @@ def test_every_edge_explains_itself(grouped: Engine) -> None:
     assert all(summary["reasons"] and summary["report_ids"] for summary in summaries)
 
 
-def test_a_second_run_keeps_every_group_id(grouped: Engine) -> None:
+def _a_second_run_keeps_every_group_id(grouped: Engine) -> None:
     before = _groups(grouped)
     with transaction(grouped) as session:
         again = group_network(session)
@@ -107,6 +105,7 @@ def test_a_second_run_keeps_every_group_id(grouped: Engine) -> None:
 
 
 def test_judgements_outrank_the_algorithm_and_persist(grouped: Engine) -> None:
+    _judging_needs_a_reason_and_a_real_group(grouped)
     groups = _groups(grouped)
     group_id, members = max(groups.items(), key=lambda kv: (len(kv[1]), kv[0]))
     removed = sorted(members)[0]
@@ -128,7 +127,7 @@ def test_judgements_outrank_the_algorithm_and_persist(grouped: Engine) -> None:
     assert _groups(grouped)[group_id] == after
 
 
-def test_judging_needs_a_reason_and_a_real_group(grouped: Engine) -> None:
+def _judging_needs_a_reason_and_a_real_group(grouped: Engine) -> None:
     subject = sorted(next(iter(_groups(grouped).values())))[0]
     with transaction(grouped) as session, pytest.raises(UserInputError, match="reason"):
         judge_membership(session, "cli:test", "NG-NONE", subject, Membership.MEMBER, " ")
@@ -136,7 +135,7 @@ def test_judging_needs_a_reason_and_a_real_group(grouped: Engine) -> None:
         judge_membership(session, "cli:test", "NG-NONE", subject, Membership.MEMBER, "why")
 
 
-def test_a_file_in_a_viral_bank_joins_no_one(grouped: Engine, tmp_path: Path) -> None:
+def _a_file_in_a_viral_bank_joins_no_one(grouped: Engine, tmp_path: Path) -> None:
     with reading(grouped) as session:
         evidence = [e for edge in session.scalars(select(NetworkEdge)) for e in edge.evidence]
     shared = sorted({e["artefact"] for e in evidence if e["kind"] == "file"})
@@ -158,9 +157,14 @@ def test_a_file_in_a_viral_bank_joins_no_one(grouped: Engine, tmp_path: Path) ->
     assert not artefacts & {f"md5:{d}" for d in digests}
 
 
-def test_priority_shows_membership_of_a_producing_group(
-    grouped: Engine, settings: Settings
-) -> None:
+def test_priority_then_banks_shape_the_network(grouped: Engine, tmp_path: Path) -> None:
+    """On one build: priority names the members of a producing group; then a file a viral bank
+    lists stops joining anyone."""
+    _priority_shows_membership_of_a_producing_group(grouped)
+    _a_file_in_a_viral_bank_joins_no_one(grouped, tmp_path)
+
+
+def _priority_shows_membership_of_a_producing_group(grouped: Engine) -> None:
     with reading(grouped) as session:
         producing = [
             gid
@@ -179,7 +183,6 @@ def test_priority_shows_membership_of_a_producing_group(
         if any(f["factor"] == "group_produces_material" for f in factors)
     }
     assert flagged == members
-    del settings
 
 
 def _member_pairs(engine: Engine) -> list[tuple[str, str]]:
@@ -192,7 +195,7 @@ def _member_pairs(engine: Engine) -> list[tuple[str, str]]:
         ]
 
 
-def test_two_fresh_workspaces_name_the_same_groups_alike(
+def _a_fresh_workspace_names_the_groups_alike(
     grouped: Engine, corpus: Path, other_settings: Settings
 ) -> None:
     other = open_engine(other_settings, migrate=True)
@@ -206,3 +209,15 @@ def test_two_fresh_workspaces_name_the_same_groups_alike(
         assert _groups(other) == _groups(grouped)
     finally:
         other.dispose()
+
+
+def test_groups_are_right_explained_stable_and_reproducible(
+    grouped: Engine, corpus: Path, other_settings: Settings
+) -> None:
+    """One corpus build serves four checks (each build costs seconds on both databases):
+    the groups match the truth far better than any shared file would; every edge explains
+    itself; a second run keeps every id; a fresh workspace names the same groups alike."""
+    _groups_match_the_truth(grouped, corpus)
+    _every_edge_explains_itself(grouped)
+    _a_second_run_keeps_every_group_id(grouped)
+    _a_fresh_workspace_names_the_groups_alike(grouped, corpus, other_settings)
