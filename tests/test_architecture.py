@@ -13,7 +13,7 @@ from pathlib import Path
 import suraksha
 
 ROOT = Path(suraksha.__file__).parent
-FOUNDATIONS = {"config", "errors", "ids", "paper", "parallel"}
+FOUNDATIONS = {"config", "errors", "ids", "paper", "parallel", "spreadsheets"}
 ENTRY_POINTS = {"cli", "web", "workspace", "__main__"}
 DOMAINS = {
     "intake", "hashing", "triage", "identity", "intel", "cases",

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from suraksha.config import Settings
-from suraksha.web.routes.subjects import defuse
+from suraksha.spreadsheets import defuse
 from tests.web.conftest import csrf_of
 from tests.web.corpus import Places
 from tests.web.people import people

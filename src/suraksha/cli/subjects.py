@@ -33,6 +33,7 @@ from suraksha.intel.networks.grouping import STEPS as GROUPING_STEPS
 from suraksha.intel.networks.grouping import group_configured
 from suraksha.intel.networks.views import groups_of_subject
 from suraksha.intel.worklist import record_export, record_profile_read
+from suraksha.spreadsheets import defuse
 from suraksha.storage.session import reading, transaction
 
 CARRIER_POOLS_FILE = "carrier-pools.toml"
@@ -436,12 +437,7 @@ def _csv(briefs: list[SubjectBrief]) -> str:
                 brief.district or "",
                 " ".join(brief.report_ids),
                 " ".join(f["factor"] for f in brief.factors),
-                _defuse(" ".join(v for values in brief.identifiers.values() for v in values)),
+                defuse(" ".join(v for values in brief.identifiers.values() for v in values)),
             ]
         )
     return buffer.getvalue()
-
-
-def _defuse(cell: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell that starts like a formula gets a quote."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -19,13 +19,13 @@ from suraksha.intel.networks.exports import (
     MALTEGO_COLUMNS,
     NODE_COLUMNS,
     ExportFormat,
-    defuse,
     evidence_summary,
     export_groups,
 )
 from suraksha.intel.networks.views import GroupNotFound
 from suraksha.security import audit
 from suraksha.security.policy import Actor, Role
+from suraksha.spreadsheets import defuse
 from suraksha.storage.session import reading, transaction
 from suraksha.workspace import open_engine
 from tests.intel.networks.circle import GROUP, RECIPIENT_ID, VICTIM_NAME, Circle, load_circle

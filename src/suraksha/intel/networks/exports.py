@@ -42,6 +42,7 @@ from suraksha.errors import UserInputError
 from suraksha.intel.networks.views import EdgeView, GroupView, MemberView, list_groups, read_group
 from suraksha.security import audit
 from suraksha.security.audit import Who
+from suraksha.spreadsheets import defuse
 
 GRAPHML_NS: Final = "http://graphml.graphdrawing.org/xmlns"
 _XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
@@ -323,12 +324,6 @@ def maltego_rows(graph: ExportGraph) -> list[list[str]]:
                 [node.subject_id, "", *_maltego_side(node), *empty, " ".join(node.groups), *empty]
             )
     return [[defuse(cell) for cell in row] for row in rows]
-
-
-def defuse(cell: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell that starts like a formula gets a quote
-    (as `suraksha subjects --format csv` and the web's subject CSV do)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def evidence_summary(evidence: Sequence[dict[str, Any]]) -> str:

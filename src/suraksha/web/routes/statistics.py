@@ -27,8 +27,9 @@ from suraksha.cases.statistics import (
     case_statistics,
     export_statistics,
 )
+from suraksha.spreadsheets import defuse
 from suraksha.web.deps import Db, Who
-from suraksha.web.routes.subjects import defuse, optional_int, optional_text
+from suraksha.web.routes.subjects import optional_int, optional_text
 from suraksha.web.templating import render
 
 router = APIRouter()

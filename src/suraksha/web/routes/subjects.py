@@ -32,6 +32,7 @@ from suraksha.intel.worklist import (
     record_profile_read,
 )
 from suraksha.security.policy import Permission
+from suraksha.spreadsheets import defuse
 from suraksha.web.deps import Db, Who, settings_of
 from suraksha.web.templating import flash, render
 
@@ -152,12 +153,6 @@ def subject_export(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="subjects.csv"'},
     )
-
-
-def defuse(cell: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell that starts like a formula gets a quote
-    (as `suraksha subjects --format csv` does)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 @router.get("/subjects", response_class=HTMLResponse, include_in_schema=False)
