@@ -74,13 +74,12 @@ from suraksha.identity.probabilistic import (
     RULE_PROBABILISTIC,
     STRONG_CONFLICT_KINDS,
     WeakPair,
-    WeakRecord,
     strong_conflict,
-    weak_pairs,
-    weak_record,
 )
+from suraksha.identity.probabilistic import MODEL_VERSION as WEAK_MODEL_VERSION
 from suraksha.identity.shared_lines import names_conflict, names_join, telling
 from suraksha.identity.subjects import LinkRow, stable_ids, store_components, totals
+from suraksha.identity.weak_evidence import weak_evidence
 from suraksha.intake.accounts import (
     AccountView,
     IdentifierFact,
@@ -151,6 +150,7 @@ class LinkParameters:
             "carrier_pools": self.pools.digest,
             "probabilistic": self.probabilistic,
             "threshold": self.threshold,
+            "weak_model": WEAK_MODEL_VERSION,
         }
 
 
@@ -202,6 +202,7 @@ class ResolveResult:
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # same judgement, blocking one
     judgements: int = 0  # current same/different judgements among the recomputed accounts
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
+    weak_scored: int = 0  # accounts the model scored in this run (all, or the new and their blocks)
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     shared_lines: list[RefusedLink] = field(
         default_factory=list
@@ -370,7 +371,8 @@ def resolve(
     vanished since (a tip's new version re-creates its accounts); `ResolveResult.full_reason` says
     which. Either way the subjects are the ones a full run would give. With `probabilistic` (the
     default) weak evidence scored by `probabilistic.weak_pairs` links after every deterministic
-    rule; the model scores every account on every run, incremental or not.
+    rule; an incremental run scores only the pairs its new accounts can make and keeps the rest
+    from the run before (`weak_evidence`).
     """
     params = LinkParameters(
         max_accounts, max_line_accounts, tolerance, pools, probabilistic, threshold
@@ -388,18 +390,19 @@ def resolve(
     judgements = all_judgements(session)
     event_facts = {fact.event_id: fact for fact in ip_event_facts(session)}
     ip = _link_ip_events(event_facts.values(), params)
-    records: dict[str, WeakRecord] = {}
-    views: dict[str, AccountView] = {}
+    if on_step:
+        on_step("IP events linked")
+    result.full_reason = "asked for a full run" if full else _why_full(session, params)
     pairs: list[WeakPair] = []
     if probabilistic:
-        views = {view.account_id: view for view in account_views(session, accounts)}
-        records = {account: weak_record(view) for account, view in views.items()}
-        pairs = weak_pairs(list(records.values()), threshold=threshold)
-        result.weak_pairs = len(pairs)
+        evidence = weak_evidence(
+            session, accounts, full=result.full_reason is not None, threshold=threshold
+        )
+        pairs = evidence.pairs
+        result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
         if on_step:
             on_step("weak evidence scored")
 
-    result.full_reason = "asked for a full run" if full else _why_full(session, params)
     if result.full_reason is None:
         result.mode = "incremental"
         scope, holders = _closure(
@@ -415,11 +418,18 @@ def resolve(
         on_step("identifiers read")
 
     current = [j for j in judgements if j.current and j.accounts & scope]
+    in_scope_pairs = [pair for pair in pairs if pair.account_a in scope]
+    views = {
+        view.account_id: view
+        for view in account_views(
+            session, {account for pair in in_scope_pairs for account in pair.accounts}
+        )
+    }
     proposals = [
         *_judged_links(current, scope),
         *_strong_links(holders, params, result),
         *_ip_links(ip, scope, event_facts),
-        *_weak_links(pairs, scope, views),
+        *_weak_links(in_scope_pairs, views),
     ]
     result.too_common.extend(ip_crowded(ip))
     result.busy_lines = ip.busy_lines
@@ -541,8 +551,8 @@ def _closure(
     then adds until nothing changes: the holders of each value they hold (when the value can link,
     or could at the last run), the accounts of each IP cluster they are in, every account of an
     address that just became too busy to link on time alone, the other members of their earlier
-    subjects, the accounts of their judgements and their probabilistic partners. Weak pairs are
-    scored over all accounts on every run, so a pair that now joins two earlier subjects, and a
+    subjects, the accounts of their judgements and their probabilistic partners. Weak pairs cover
+    the whole workspace (`weak_evidence`), so a pair that now joins two earlier subjects, and a
     stored probabilistic link the model no longer proposes, start the closure too.
     """
     known = set(accounts)
@@ -788,17 +798,13 @@ def _ip_links(
     return list(proposals.values())
 
 
-def _weak_links(
-    pairs: list[WeakPair], scope: set[str], views: dict[str, AccountView]
-) -> list[_Proposal]:
-    """One proposal per probabilistic pair in scope, heaviest first, with its evidence."""
+def _weak_links(pairs: list[WeakPair], views: dict[str, AccountView]) -> list[_Proposal]:
+    """One proposal per probabilistic pair (those in scope), with its evidence."""
     kinds = {"name_key": NAME_EVIDENCE, "dob": ("date_of_birth",), "handle": ("screen_name",),
              "handle_stem": ("screen_name",), "number": ("phone",)}  # fmt: skip
     wanted = {kind for feature in kinds.values() for kind in feature}
     proposals: list[_Proposal] = []
     for pair in pairs:
-        if pair.account_a not in scope:
-            continue
         identifiers: dict[str, list[dict[str, Any]]] = {}
         for account in (pair.account_a, pair.account_b):
             view = views[account]

@@ -8,6 +8,9 @@ AccountLink   an edge between two accounts: rule, identifier kind and value, sco
 Judgement     an analyst's same / different / unsure on two accounts (or two sets of accounts);
               never updated or deleted: a later judgement on the same pair supersedes it
 IdentityRun   one `resolve`: full or incremental, with the parameters incremental runs must share
+WeakFeatures  one account's weak features (`probabilistic.WeakRecord`) and WeakPairRow one pair the
+              probabilistic layer links, kept so that an incremental run scores only new accounts
+              (`weak_evidence`); derived data, rebuilt by every full run
 """
 
 from __future__ import annotations
@@ -117,3 +120,39 @@ class IdentityRun(Base):
     # The newest judgement the run applied: later ones are what the next incremental run must see.
     last_judgement_id: Mapped[int | None]
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WeakFeatures(Base):
+    """One reported account's weak features, as `probabilistic.weak_record` gave them."""
+
+    __tablename__ = "identity_weak_features"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    name_key: Mapped[str | None] = mapped_column(Text)
+    dob: Mapped[str | None] = mapped_column(String(10))
+    handle: Mapped[str | None] = mapped_column(Text)
+    handle_stem: Mapped[str | None] = mapped_column(Text)
+    pincode: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    line: Mapped[str | None] = mapped_column(Text)
+    street: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[str | None] = mapped_column(Text)
+
+
+class WeakPairRow(Base):
+    """A pair of accounts the probabilistic layer links (weight and guard passed), with the values
+    that agree; linked or refused later by the linker like any other proposal."""
+
+    __tablename__ = "identity_weak_pairs"
+
+    account_a: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_b: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    match_weight: Mapped[float]
+    match_probability: Mapped[float]
+    agreeing: Mapped[dict[str, Any]] = mapped_column(default=dict)

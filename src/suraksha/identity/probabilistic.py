@@ -34,8 +34,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from suraksha.identity.ips import classify, parse_address, prefix64
@@ -46,6 +47,9 @@ from suraksha.intake.accounts import AccountView
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 RULE_PROBABILISTIC = "probabilistic"
+# Bump when the features, the model or the guard change meaning: the features and pairs kept
+# between runs (`weak_evidence`) are then thrown away by a full run.
+MODEL_VERSION = 1
 # Match weight (log2 Bayes factor, prior included) a pair needs to link. Chosen on the synthetic
 # corpus (1,000 persons, seed 1; weights 4, 6, 8, 10, 12, 14 tried): at 6 one pair in 102 was wrong,
 # at 8 all 66 were right (the same at 10). Checked on 3,600 persons by `scripts/bench identity`.
@@ -98,6 +102,10 @@ class WeakPair:
     match_weight: float
     match_probability: float
     agreeing: dict[str, str]  # feature → the shared value
+
+    @property
+    def accounts(self) -> tuple[str, str]:
+        return (self.account_a, self.account_b)
 
 
 def _first(values: Iterable[str | None]) -> str | None:
@@ -219,6 +227,8 @@ BLOCKING: tuple[tuple[str, ...], ...] = (
 )
 # Columns passed to Splink besides the features of `FAMILIES`.
 _EXTRA_COLUMNS = ("dob_year", "number")
+# Features whose popularity the guard counts.
+_COUNTED = (*FAMILIES, "number")
 # Numbers of at least this many digits are compared at Damerau-Levenshtein 2 too.
 _LONG_NUMBER = 10
 
@@ -439,6 +449,76 @@ def score_pairs(
     return sorted(pairs)
 
 
+def feature_counts(records: Iterable[WeakRecord]) -> Counter[tuple[str, str]]:
+    """How many records hold each (feature, value): what the guard calls popular."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for record in records:
+        for feature in _COUNTED:
+            value = getattr(record, feature)
+            if value is not None:
+                counts[(feature, value)] += 1
+    return counts
+
+
+def blocked_with(
+    records: Iterable[WeakRecord],
+    others: Iterable[WeakRecord],
+    blocking: Sequence[tuple[str, ...]] = BLOCKING,
+) -> list[WeakRecord]:
+    """The `others` that some blocking rule pairs with one of `records`: all the model can score
+    a pair of when one side is in `records`."""
+    keys: list[set[tuple[str, ...]]] = [set() for _ in blocking]
+    for record in records:
+        for rule, found in zip(blocking, keys, strict=True):
+            key = tuple(getattr(record, column) for column in rule)
+            if None not in key:
+                found.add(key)
+    getters = [attrgetter(*rule) if len(rule) > 1 else _one(rule[0]) for rule in blocking]
+    chosen: list[WeakRecord] = []
+    for other in others:
+        for getter, found in zip(getters, keys, strict=True):
+            if found and getter(other) in found:
+                chosen.append(other)
+                break
+    return chosen
+
+
+def _one(column: str) -> Callable[[WeakRecord], tuple[Any, ...]]:
+    def key(record: WeakRecord) -> tuple[Any, ...]:
+        return (getattr(record, column),)
+
+    return key
+
+
+def guarded(
+    left: WeakRecord,
+    right: WeakRecord,
+    weight: float,
+    probability: float,
+    counts: Counter[tuple[str, str]],
+    max_weak_accounts: int = DEFAULT_MAX_WEAK_ACCOUNTS,
+) -> WeakPair | None:
+    """The pair if the guard lets it link (see `weak_pairs`), with the values that agree."""
+    agreeing = {
+        feature: getattr(left, feature)
+        for feature in FAMILIES
+        if getattr(left, feature) is not None
+        and getattr(left, feature) == getattr(right, feature)
+        and counts[(feature, getattr(left, feature))] <= max_weak_accounts
+    }
+    families = {FAMILIES[feature] for feature in agreeing}
+    if near_numbers(left.number, right.number) and all(
+        counts[("number", value)] <= max_weak_accounts
+        for value in (left.number, right.number)
+        if value is not None
+    ):
+        agreeing["number"] = f"{left.number}~{right.number}"
+        families.add("number")
+    if len(families) < 2 or not families & PERSONAL_FAMILIES:
+        return None
+    return WeakPair(left.account_id, right.account_id, weight, probability, agreeing)
+
+
 def weak_pairs(
     records: Sequence[WeakRecord],
     *,
@@ -446,6 +526,8 @@ def weak_pairs(
     max_weak_accounts: int = DEFAULT_MAX_WEAK_ACCOUNTS,
     u_sample_pairs: float | None = None,
     blocking: Sequence[tuple[str, ...]] = BLOCKING,
+    counts: Counter[tuple[str, str]] | None = None,
+    touching: set[str] | None = None,
 ) -> list[WeakPair]:
     """Pairs of accounts whose weak evidence links them, strongest first.
 
@@ -455,37 +537,23 @@ def weak_pairs(
     a popular name key, a shared office line or a town's pincode alone never links, nor does a
     home (address, pincode, line, a household's consecutive phone numbers) without the person,
     whatever weight the model gives it. For `u_sample_pairs` and `blocking` see `score_pairs`.
+
+    `counts` are the value counts of the whole workspace when `records` are only part of it
+    (default: counted over `records`); with `touching`, only pairs with an account in it are
+    scored and returned (an incremental run's new accounts, `weak_evidence`).
     """
     by_id = {record.account_id: record for record in records}
-    counts: Counter[tuple[str, str]] = Counter()
-    for record in records:
-        for feature in (*FAMILIES, "number"):
-            value = getattr(record, feature)
-            if value is not None:
-                counts[(feature, value)] += 1
+    if counts is None:
+        counts = feature_counts(records)
     pairs: list[WeakPair] = []
     for a, b, weight, probability in score_pairs(
         records, min_weight=threshold, u_sample_pairs=u_sample_pairs, blocking=blocking
     ):
-        left, right = by_id[a], by_id[b]
-        agreeing = {
-            feature: getattr(left, feature)
-            for feature in FAMILIES
-            if getattr(left, feature) is not None
-            and getattr(left, feature) == getattr(right, feature)
-            and counts[(feature, getattr(left, feature))] <= max_weak_accounts
-        }
-        families = {FAMILIES[feature] for feature in agreeing}
-        if near_numbers(left.number, right.number) and all(
-            counts[("number", value)] <= max_weak_accounts
-            for value in (left.number, right.number)
-            if value is not None
-        ):
-            agreeing["number"] = f"{left.number}~{right.number}"
-            families.add("number")
-        if len(families) < 2 or not families & PERSONAL_FAMILIES:
+        if touching is not None and a not in touching and b not in touching:
             continue
-        pairs.append(WeakPair(a, b, weight, probability, agreeing))
+        pair = guarded(by_id[a], by_id[b], weight, probability, counts, max_weak_accounts)
+        if pair is not None:
+            pairs.append(pair)
     pairs.sort(key=lambda pair: (-pair.match_weight, pair.account_a, pair.account_b))
     return pairs
 

@@ -1,0 +1,204 @@
+"""Weak evidence kept between resolutions, so that an incremental run scores only new accounts.
+
+    full run      every account's view ─► WeakRecord (views read in batches, then let go)
+                  ─► the model over all records ─► both tables replaced
+    incremental   stored records + records of the accounts new since the last run (the only
+                  views read)
+                  ─► pairs of two stored accounts: the stored pairs, guarded again with today's
+                     value counts (a value only grows more popular, so a stored pair can only
+                     drop or lose an agreeing value, never appear)
+                  ─► pairs with a new account: the model on the new records and the stored
+                     records that share a blocking key with one (`probabilistic.blocked_with`)
+                  ─► the tables brought up to date
+
+The pairs equal a full run's: a pair's weight depends only on its two records (fixed m and u, no
+term frequencies: `probabilistic`), the guard only on how many accounts hold each value, and an
+incremental run only ever adds accounts (a vanished account, a changed parameter or a new model
+version makes the linker run in full, `linker._why_full`). `tests/identity/test_weak_evidence.py`
+compares both on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from suraksha.identity.models import WeakFeatures, WeakPairRow
+from suraksha.identity.probabilistic import (
+    DEFAULT_THRESHOLD,
+    WeakPair,
+    WeakRecord,
+    blocked_with,
+    feature_counts,
+    guarded,
+    weak_pairs,
+    weak_record,
+)
+from suraksha.intake.accounts import account_views
+from suraksha.storage.bulk import bulk_insert
+
+_VIEW_BATCH = 20_000  # account views held at once while features are taken from them
+_DELETE_BATCH = 500
+
+_FEATURE_COLUMNS = ("name_key", "dob", "handle", "handle_stem", "pincode", "city", "line",
+                    "street", "number")  # fmt: skip
+
+
+@dataclass(slots=True)
+class WeakEvidence:
+    """The pairs the probabilistic layer links in the whole workspace, and what this run did."""
+
+    pairs: list[WeakPair] = field(default_factory=list)
+    featured: int = 0  # accounts whose features were taken from their views in this run
+    scored: int = 0  # records given to the model in this run
+    dropped: int = 0  # stored pairs the guard refuses now (a value became popular)
+
+
+def weak_evidence(
+    session: Session,
+    accounts: Sequence[str],
+    *,
+    full: bool,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> WeakEvidence:
+    """Every pair the probabilistic layer links among `accounts` (all reported accounts), with the
+    stored features and pairs brought up to date; `full` recomputes and replaces both."""
+    if full:
+        return _full(session, accounts, threshold)
+    return _incremental(session, accounts, threshold)
+
+
+def _full(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
+    records = list(records_of(session, accounts))
+    pairs = weak_pairs(records, threshold=threshold)
+    session.execute(delete(WeakPairRow))
+    session.execute(delete(WeakFeatures))
+    _store_records(session, records)
+    _store_pairs(session, pairs)
+    return WeakEvidence(pairs=pairs, featured=len(records), scored=len(records))
+
+
+def _incremental(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
+    stored = {record.account_id: record for record in stored_records(session)}
+    new = list(records_of(session, [account for account in accounts if account not in stored]))
+    _store_records(session, new)
+    counts = feature_counts(stored.values())
+    counts.update(feature_counts(new))
+
+    result = WeakEvidence(featured=len(new))
+    gone: list[tuple[str, str]] = []  # stored pairs to delete: dropped, or stored again below
+    narrowed: list[WeakPair] = []  # still linked, on fewer agreeing values
+    for a, b, weight, probability, agreeing in session.execute(
+        select(
+            WeakPairRow.account_a,
+            WeakPairRow.account_b,
+            WeakPairRow.match_weight,
+            WeakPairRow.match_probability,
+            WeakPairRow.agreeing,
+        )
+    ):
+        pair = guarded(stored[a], stored[b], weight, probability, counts)
+        if pair is None:
+            result.dropped += 1
+            gone.append((a, b))
+            continue
+        if pair.agreeing != agreeing:
+            gone.append((a, b))
+            narrowed.append(pair)
+        result.pairs.append(pair)
+    _delete_pairs(session, gone)
+    _store_pairs(session, narrowed)
+
+    if new:
+        candidates = [*new, *blocked_with(new, stored.values())]
+        result.scored = len(candidates)
+        fresh = weak_pairs(
+            candidates,
+            threshold=threshold,
+            counts=counts,
+            touching={record.account_id for record in new},
+        )
+        _store_pairs(session, fresh)
+        result.pairs.extend(fresh)
+    result.pairs.sort(key=lambda pair: (-pair.match_weight, pair.account_a, pair.account_b))
+    return result
+
+
+def records_of(session: Session, accounts: Iterable[str]) -> Iterator[WeakRecord]:
+    """The weak features of the given accounts, from their views (read a batch at a time)."""
+    wanted = list(accounts)
+    for start in range(0, len(wanted), _VIEW_BATCH):
+        for view in account_views(session, wanted[start : start + _VIEW_BATCH]):
+            yield weak_record(view)
+
+
+def stored_records(session: Session) -> Iterator[WeakRecord]:
+    """Every stored account's weak features, as `WeakRecord`s."""
+    columns = [getattr(WeakFeatures, column) for column in _FEATURE_COLUMNS]
+    for (
+        account_id,
+        name_key,
+        dob,
+        handle,
+        stem,
+        pincode,
+        city,
+        line,
+        street,
+        number,
+    ) in session.execute(select(WeakFeatures.account_id, *columns)):
+        yield WeakRecord(
+            account_id=account_id,
+            name_key=name_key,
+            dob=dob,
+            dob_year=dob[:4] if dob else None,
+            handle=handle,
+            handle_stem=stem,
+            pincode=pincode,
+            city=city,
+            line=line,
+            street=street,
+            number=number,
+        )
+
+
+def _store_records(session: Session, records: Sequence[WeakRecord]) -> None:
+    bulk_insert(
+        session.connection(),
+        WeakFeatures.__table__,  # type: ignore[arg-type]
+        [
+            {"account_id": record.account_id}
+            | {column: getattr(record, column) for column in _FEATURE_COLUMNS}
+            for record in records
+        ],
+    )
+
+
+def _store_pairs(session: Session, pairs: Sequence[WeakPair]) -> None:
+    bulk_insert(
+        session.connection(),
+        WeakPairRow.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "account_a": pair.account_a,
+                "account_b": pair.account_b,
+                "match_weight": pair.match_weight,
+                "match_probability": pair.match_probability,
+                "agreeing": pair.agreeing,
+            }
+            for pair in pairs
+        ],
+    )
+
+
+def _delete_pairs(session: Session, pairs: Sequence[tuple[str, str]]) -> None:
+    for start in range(0, len(pairs), _DELETE_BATCH):
+        batch = pairs[start : start + _DELETE_BATCH]
+        session.execute(
+            delete(WeakPairRow).where(
+                tuple_(WeakPairRow.account_a, WeakPairRow.account_b).in_(batch)
+            )
+        )

@@ -1,0 +1,55 @@
+"""Identity: weak features and probabilistic pairs kept between resolutions (issue 6, item 8).
+
+An incremental `resolve` used to score every account of the workspace with the probabilistic
+layer on every run. It now keeps each account's weak features (`identity_weak_features`) and the
+pairs the model links (`identity_weak_pairs`), and scores only the pairs a new account can make
+(identity/weak_evidence.py). Both tables are derived data: the first resolution after this
+revision is a full one (the model's version is part of the run's parameters) and fills them.
+
+Revision ID: 0020
+Revises: 0019
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "identity_weak_features",
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("name_key", sa.Text(), nullable=True),
+        sa.Column("dob", sa.String(length=10), nullable=True),
+        sa.Column("handle", sa.Text(), nullable=True),
+        sa.Column("handle_stem", sa.Text(), nullable=True),
+        sa.Column("pincode", sa.Text(), nullable=True),
+        sa.Column("city", sa.Text(), nullable=True),
+        sa.Column("line", sa.Text(), nullable=True),
+        sa.Column("street", sa.Text(), nullable=True),
+        sa.Column("number", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("account_id"),
+    )
+    op.create_table(
+        "identity_weak_pairs",
+        sa.Column("account_a", sa.String(length=40), nullable=False),
+        sa.Column("account_b", sa.String(length=40), nullable=False),
+        sa.Column("match_weight", sa.Double(), nullable=False),
+        sa.Column("match_probability", sa.Double(), nullable=False),
+        sa.Column("agreeing", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["account_a"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["account_b"], ["accounts.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("account_a", "account_b"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("identity_weak_pairs")
+    op.drop_table("identity_weak_features")

@@ -1,0 +1,111 @@
+"""Weak evidence kept between runs: an incremental run scores only new accounts, yet gives exactly
+the pairs (and the stored features and pairs) of a full run, as values grow popular."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from suraksha.identity.linker import resolve
+from suraksha.identity.models import WeakFeatures, WeakPairRow
+from suraksha.identity.probabilistic import WeakPair
+from suraksha.identity.weak_evidence import WeakEvidence, weak_evidence
+from suraksha.intake.accounts import account_ids
+from suraksha.intake.pipeline import ingest, plan
+from suraksha.storage.session import transaction
+from tests.identity.tips import account_of, person, reports_by_subject, snapshot, write_tip
+
+HOME = {"street1": "7/764 Station Road", "city": "Kochi", "postalCode": "682001"}
+
+
+def resident(user: str, first: str, dob: str, *, home: bool) -> dict[str, Any]:
+    """A reported account with a name, a birth date and, with `home`, the address above."""
+    entry = person(user_id=user, first=first, last="Goud")
+    entry["dateOfBirth"] = dob
+    if home:
+        entry["addresses"] = {"addresses": [HOME]}
+    return entry
+
+
+def pairs_of(found: WeakEvidence) -> list[tuple[str, str, float, dict[str, str]]]:
+    return [(p.account_a, p.account_b, p.match_weight, p.agreeing) for p in found.pairs]
+
+
+def stored(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    features = [tuple(row) for row in session.execute(select(WeakFeatures.__table__))]
+    pairs = [tuple(row) for row in session.execute(select(WeakPairRow.__table__))]
+    return sorted(features), sorted(pairs, key=repr)
+
+
+def test_incremental_pairs_equal_a_full_run_as_values_grow_popular(
+    db: Engine, tmp_path: Path
+) -> None:
+    steps: list[list[tuple[str, dict[str, Any]]]] = [
+        # Ramesh's first account; nothing to pair with yet.
+        [("ramesh1", resident("ramesh1", "Ramesh", "1990-05-17", home=True))],
+        # His second account: name, birth date and home agree.
+        [("ramesh2", resident("ramesh2", "Ramesh", "1990-05-17", home=True))],
+        # Eight namesakes born in other years make the name popular: the pair stands on the birth
+        # date and the home alone.
+        [
+            (f"name{n}", resident(f"name{n}", "Ramesh", f"{1960 + n}-02-1{n}", home=False))
+            for n in range(8)
+        ],
+        # Eight others born that day make the birth date popular too: a home alone links nobody.
+        [
+            (f"born{n}", resident(f"born{n}", f"Suresh{chr(97 + n)}", "1990-05-17", home=False))
+            for n in range(8)
+        ],
+    ]
+    report = 9100
+    seen: list[WeakPair] = []
+    for number, step in enumerate(steps):
+        batch = tmp_path / f"step{number}"
+        for _user, entry in step:
+            write_tip(batch, report, entry)
+            report += 1
+        ingest(db, plan([batch]))
+        with transaction(db) as session:
+            accounts = account_ids(session)
+            incremental = weak_evidence(session, accounts, full=number == 0)
+            after_incremental = stored(session)
+        with transaction(db) as session:
+            full = weak_evidence(session, accounts, full=True)
+            assert stored(session) == after_incremental, f"step {number}"
+        assert pairs_of(incremental) == pairs_of(full), f"step {number}"
+        if number:  # only the new accounts' features are taken; the model sees their blocks
+            assert incremental.featured == len(step)
+            assert incremental.scored < len(accounts) or number == 1
+        seen.append(incremental.pairs[0] if incremental.pairs else None)  # type: ignore[arg-type]
+
+    assert seen[0] is None
+    assert set(seen[1].agreeing) == {"name_key", "dob", "pincode", "city", "street"}
+    assert set(seen[2].agreeing) == {"dob", "pincode", "city", "street"}  # narrowed
+    assert seen[3] is None  # dropped: the home alone
+    assert seen[1].match_weight == seen[2].match_weight
+
+
+def test_resolve_keeps_weak_evidence_and_links_like_a_full_run(db: Engine, tmp_path: Path) -> None:
+    """Through `resolve`: the second account joins the first by weak evidence in an incremental
+    run, which scores only the new account and its block; subjects equal a full run's."""
+    write_tip(tmp_path / "a", 9200, resident("ramesh1", "Ramesh", "1990-05-17", home=True))
+    write_tip(tmp_path / "a", 9201, resident("anil1", "Anil", "1985-11-02", home=False))
+    ingest(db, plan([tmp_path / "a"]))
+    with transaction(db) as session:
+        assert resolve(session).mode == "full"
+    write_tip(tmp_path / "b", 9202, resident("ramesh2", "Ramesh", "1990-05-17", home=True))
+    ingest(db, plan([tmp_path / "b"]))
+    with transaction(db) as session:
+        result = resolve(session)
+        incremental = snapshot(session)
+        accounts = account_of(session)
+        assert frozenset({"9200", "9202"}) in reports_by_subject(session)
+    assert result.mode == "incremental"
+    assert (result.weak_pairs, result.weak_scored) == (1, 2)  # ramesh2 and ramesh1's block
+    with transaction(db) as session:
+        resolve(session, full=True)
+        assert snapshot(session) == incremental
+    assert len(accounts) == 3
