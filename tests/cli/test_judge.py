@@ -64,7 +64,7 @@ def test_judge_splits_a_household_and_the_split_survives_new_tips(
     )
     assert "Recorded judgement 1:" in ok(judged)
     resolved = ok(suraksha(settings, "resolve"))
-    assert "Incremental: 2 accounts recomputed." in resolved
+    assert "Incremental: 2 accounts recomputed, " in resolved
     assert "refused same_phone +919847099999" in resolved
     split = subjects(settings)
     assert set(split) == {frozenset({"9001"}), frozenset({"9002"})}

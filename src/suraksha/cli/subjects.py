@@ -123,7 +123,11 @@ def _carrier_pools(path: Path | None) -> CarrierPools:
 
 def _print_run(result: ResolveResult) -> None:
     if result.mode == "incremental":
-        console.print(f"Incremental: {result.recomputed:,} accounts recomputed.")
+        console.print(
+            f"Incremental: {result.recomputed:,} accounts recomputed, "
+            f"{result.ip_captures:,} IP captures read, "
+            f"{result.weak_scored:,} accounts scored for weak evidence."
+        )
     else:
         console.print(f"Full resolution ({result.full_reason}).")
     for kind, value, holders in result.too_common:

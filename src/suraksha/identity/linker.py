@@ -56,6 +56,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from suraksha.identity.ip_lines import IpLines, IpRules
 from suraksha.identity.ips import (
     DEFAULT_TOLERANCE,
     NO_POOLS,
@@ -63,9 +64,6 @@ from suraksha.identity.ips import (
     RULE_SHARED,
     CarrierPools,
     EventLinking,
-    EventRef,
-    link_events,
-    make_event,
 )
 from suraksha.identity.judgements import Decision, JudgementView, all_judgements
 from suraksha.identity.models import AccountLink, IdentityRun, Subject, SubjectMember
@@ -87,7 +85,6 @@ from suraksha.intake.accounts import (
     account_ids,
     account_views,
     identifier_facts,
-    ip_event_facts,
 )
 from suraksha.intake.records import IdentifierKind
 from suraksha.storage.base import utcnow
@@ -197,11 +194,14 @@ class ResolveResult:
     mode: str = "full"  # or "incremental"
     full_reason: str | None = None  # why a full run, when one was done
     recomputed: int = 0  # accounts whose subject this run recomputed
-    busy_lines: list[tuple[str, int]] = field(default_factory=list)  # address, accounts
+    # Public lines treated as shared (address, accounts): of the lines this run read (all in a full
+    # run), as `too_common` lists the values its accounts hold.
+    busy_lines: list[tuple[str, int]] = field(default_factory=list)
     blocked: list[BlockedLink] = field(default_factory=list)
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # same judgement, blocking one
     judgements: int = 0  # current same/different judgements among the recomputed accounts
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
+    ip_captures: int = 0  # IP captures read: all in a full run, those on scope's lines otherwise
     weak_scored: int = 0  # accounts the model scored in this run (all, or the new and their blocks)
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     shared_lines: list[RefusedLink] = field(
@@ -388,11 +388,14 @@ def resolve(
         )
     }
     judgements = all_judgements(session)
-    event_facts = {fact.event_id: fact for fact in ip_event_facts(session)}
-    ip = _link_ip_events(event_facts.values(), params)
+    result.full_reason = "asked for a full run" if full else _why_full(session, params)
+    rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
+    if result.full_reason is None:
+        ip = IpLines.for_new(session, rules, set(accounts) - previous.keys())
+    else:
+        ip = IpLines.everything(session, rules)
     if on_step:
         on_step("IP events linked")
-    result.full_reason = "asked for a full run" if full else _why_full(session, params)
     pairs: list[WeakPair] = []
     if probabilistic:
         evidence = weak_evidence(
@@ -405,9 +408,7 @@ def resolve(
 
     if result.full_reason is None:
         result.mode = "incremental"
-        scope, holders = _closure(
-            session, accounts, previous, judgements, ip, event_facts, params, pairs
-        )
+        scope, holders = _closure(session, accounts, previous, judgements, ip, params, pairs)
     else:
         scope = set(accounts)
         holders = defaultdict(list)
@@ -428,11 +429,12 @@ def resolve(
     proposals = [
         *_judged_links(current, scope),
         *_strong_links(holders, params, result),
-        *_ip_links(ip, scope, event_facts),
+        *_ip_links(ip.linking, scope, ip.facts),
         *_weak_links(in_scope_pairs, views),
     ]
-    result.too_common.extend(ip_crowded(ip))
-    result.busy_lines = ip.busy_lines
+    result.ip_captures = len(ip.facts)
+    result.too_common.extend(ip_crowded(ip.linking))
+    result.busy_lines = ip.linking.busy_lines
     strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for (kind, value), facts in holders.items():
         if kind in STRONG_CONFLICT_KINDS:
@@ -470,6 +472,8 @@ def resolve(
             "blocked": len(result.blocked),
             "shared_lines": len(result.shared_lines),
             "too_common": len(result.too_common),
+            "ip_captures": result.ip_captures,
+            "weak_scored": result.weak_scored,
             "full_reason": result.full_reason,
         },
     )
@@ -514,34 +518,12 @@ def _names(session: Session, scope: set[str], *, whole: bool) -> dict[str, set[s
     return dict(found)
 
 
-def _link_ip_events(facts: Iterable[IpEventFact], params: LinkParameters) -> EventLinking:
-    refs: list[EventRef] = []
-    for fact in facts:
-        event = make_event(
-            fact.address,
-            fact.port,
-            fact.at,
-            fact.at_text,
-            pools=params.pools,
-            flagged_shared=bool(fact.possible_proxy),
-        )
-        if event is not None:
-            refs.append(EventRef(fact.account_id, event, fact.event_id))
-    return link_events(
-        refs,
-        tolerance=params.tolerance,
-        max_accounts=params.max_accounts,
-        max_line_accounts=params.max_line_accounts,
-    )
-
-
 def _closure(
     session: Session,
     accounts: list[str],
     previous: dict[str, str],
     judgements: list[JudgementView],
-    ip: EventLinking,
-    event_facts: dict[int, IpEventFact],
+    ip: IpLines,
     params: LinkParameters,
     pairs: list[WeakPair],
 ) -> tuple[set[str], dict[tuple[str, str], list[IdentifierFact]]]:
@@ -584,35 +566,20 @@ def _closure(
     members: dict[str, list[str]] = defaultdict(list)
     for account, subject in previous.items():
         members[subject].append(account)
-    clusters_of: dict[str, list[frozenset[str]]] = defaultdict(list)
-    for cluster in ip.clusters:
-        for account in cluster:
-            clusters_of[account].append(cluster)
     # Public lines whose status changed because of new accounts: they linked on time alone at the
-    # last run (not busy, not flagged as a proxy then) and no longer do.
-    busy = {line for line, _ in ip.busy_lines}
-    line_accounts: dict[str, set[str]] = defaultdict(set)
-    flaggers: dict[str, set[str]] = defaultdict(set)
-    line_of: dict[str, str] = {}
-    for capture in event_facts.values():
-        event = make_event(
-            capture.address, capture.port, capture.at, capture.at_text, pools=params.pools
-        )
-        if event is None or event.shared or not event.address_class.linkable:
-            continue
-        line_accounts[event.line].add(capture.account_id)
-        line_of[str(event.address)] = event.line
-        if capture.possible_proxy:
-            flaggers[str(event.address)].add(capture.account_id)
+    # last run (not busy, not flagged as a proxy then) and no longer do. New accounts are all
+    # seeds, so their lines are loaded before this is read (`ip.load`).
+    ip.load(seeds)
+    busy = {line for line, _ in ip.linking.busy_lines}
     changed_lines: dict[str, set[str]] = defaultdict(set)  # account → lines to reopen
     for line in busy:
-        if len(line_accounts[line] & previous.keys()) <= params.max_line_accounts:
-            for account in line_accounts[line] - previous.keys():
+        if len(ip.line_accounts[line] & previous.keys()) <= params.max_line_accounts:
+            for account in ip.line_accounts[line] - previous.keys():
                 changed_lines[account].add(line)
-    for address, accounts_flagging in flaggers.items():
+    for address, accounts_flagging in ip.flaggers.items():
         if not accounts_flagging & previous.keys():
             for account in accounts_flagging:
-                changed_lines[account].add(line_of[address])
+                changed_lines[account].add(ip.line_of[address])
     judged: dict[str, list[JudgementView]] = defaultdict(list)
     for judgement in judgements:
         if judgement.current:
@@ -629,6 +596,7 @@ def _closure(
     index: _StrongIndex | None = None
     while frontier:
         scope |= frontier
+        ip.load(frontier)
         found: set[str] = set()
         if index is None and len(scope) > _IN_MEMORY_SHARE * len(known):
             index = _StrongIndex.read(session, kinds)
@@ -656,10 +624,10 @@ def _closure(
         for account in frontier:
             if account in previous:
                 found.update(members[previous[account]])
-            for cluster in clusters_of.get(account, ()):
+            for cluster in ip.clusters_of.get(account, ()):
                 found |= cluster
             for line in changed_lines.get(account, ()):
-                found |= line_accounts[line]
+                found |= ip.line_accounts[line]
             for judgement in judged.get(account, ()):
                 found |= judgement.accounts
             found |= partners.get(account, set())

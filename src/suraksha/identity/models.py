@@ -11,6 +11,9 @@ IdentityRun   one `resolve`: full or incremental, with the parameters incrementa
 WeakFeatures  one account's weak features (`probabilistic.WeakRecord`) and WeakPairRow one pair the
               probabilistic layer links, kept so that an incremental run scores only new accounts
               (`weak_evidence`); derived data, rebuilt by every full run
+IpLine        the line (IPv4 address or IPv6 /64) of each parsable IP capture of a reported account,
+              so that an incremental run reads only the captures on its accounts' lines
+              (`ip_lines`); derived data, rebuilt by every full run
 """
 
 from __future__ import annotations
@@ -156,3 +159,19 @@ class WeakPairRow(Base):
     match_weight: Mapped[float]
     match_probability: Mapped[float]
     agreeing: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class IpLine(Base):
+    """The line an account's IP capture was on (`ips.IpEvent.line`): every way two captures link
+    stays within one line."""
+
+    __tablename__ = "identity_ip_lines"
+    __table_args__ = (Index("ix_identity_ip_lines_line", "line"),)
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("ip_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    line: Mapped[str] = mapped_column(String(64))

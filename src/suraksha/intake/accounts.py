@@ -158,14 +158,20 @@ class IpEventFact:
 
 
 def ip_event_facts(
-    session: Session, role: AccountRole = AccountRole.REPORTED
+    session: Session,
+    role: AccountRole = AccountRole.REPORTED,
+    *,
+    accounts: Iterable[str] | None = None,
+    events: Iterable[int] | None = None,
 ) -> Iterator[IpEventFact]:
     """Every IP capture of accounts in the role (not those of files or incidents), in a stable order.
 
-    All of them: addresses are stored as reported and IPv6 compares by /64, which an index on the
-    text cannot answer, so the identity linker reads the (narrow) rows and blocks them itself.
+    Addresses are stored as reported and IPv6 compares by /64, which an index on the text cannot
+    answer, so the identity linker reads the (narrow) rows and blocks them itself: all of them in
+    a full run; in an incremental run those of `accounts` (its new accounts) and the `events` on
+    the lines they used (the identity domain keeps each capture's line); order is then per batch.
     """
-    query = (
+    base = (
         select(
             Account.id,
             IpEvent.id,
@@ -183,22 +189,37 @@ def ip_event_facts(
         .where(Account.role == role.value)
         .order_by(IpEvent.account_id, IpEvent.id)
     )
+    queries = [base]
+    if accounts is not None:
+        wanted = sorted(set(accounts))
+        queries = [
+            base.where(IpEvent.account_id.in_(wanted[start : start + _BATCH]))
+            for start in range(0, len(wanted), _BATCH)
+        ]
+    if events is not None:
+        chosen = sorted(set(events))
+        queries = [
+            query.where(IpEvent.id.in_(chosen[start : start + _BATCH]))
+            for query in queries
+            for start in range(0, len(chosen), _BATCH)
+        ]
     # Columns, not ORM entities (see `identifier_facts`).
-    for (
-        account_id,
-        event_id,
-        address,
-        port,
-        at,
-        at_text,
-        event,
-        proxy,
-        report_id,
-        path,
-    ) in session.execute(query):
-        yield IpEventFact(
-            account_id, event_id, address, port, at, at_text, event, proxy, report_id, path
-        )
+    for query in queries:
+        for (
+            account_id,
+            event_id,
+            address,
+            port,
+            at,
+            at_text,
+            event,
+            proxy,
+            report_id,
+            path,
+        ) in session.execute(query):
+            yield IpEventFact(
+                account_id, event_id, address, port, at, at_text, event, proxy, report_id, path
+            )
 
 
 def ip_event_view(event: IpEvent) -> IpEventView:

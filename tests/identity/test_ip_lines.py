@@ -1,0 +1,80 @@
+"""IP captures line by line: an incremental run reads only the captures on its accounts' lines, and
+still gives a full run's subjects when a new capture flags a line as a proxy or makes it busy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from suraksha.identity.linker import resolve
+from suraksha.identity.models import IpLine
+from suraksha.intake.pipeline import ingest, plan
+from suraksha.storage.session import transaction
+from tests.identity.tips import Capture, person, reports_by_subject, snapshot, write_tip
+
+HOME = "117.200.12.34"  # a public line (BSNL)
+AT = "2026-06-01T11:00:00Z"
+
+
+def resolve_both_ways(db: Engine, folder: Path, **options: object) -> tuple[int, int, str]:
+    """Ingest, resolve incrementally, check a full run agrees; the captures read and the mode."""
+    ingest(db, plan([folder]))
+    with transaction(db) as session:
+        result = resolve(session, probabilistic=False, **options)  # type: ignore[arg-type]
+        incremental = snapshot(session)
+        lines = session.scalar(select(func.count()).select_from(IpLine))
+    with transaction(db) as session:
+        resolve(session, full=True, probabilistic=False, **options)  # type: ignore[arg-type]
+        assert snapshot(session) == incremental
+    assert lines is not None
+    return result.ip_captures, lines, result.mode
+
+
+def test_incremental_runs_read_only_their_lines(db: Engine, tmp_path: Path) -> None:
+    # Two brothers' accounts on the home line in one second link on time alone; twenty strangers
+    # each have a line of their own.
+    first = tmp_path / "first"
+    write_tip(first, 8000, person(user_id="a", first="Shaji", captures=(Capture(HOME, AT),)))
+    write_tip(first, 8001, person(user_id="b", first="Shaji", captures=(Capture(HOME, AT),)))
+    for n in range(20):
+        capture = Capture(f"117.201.{n}.9", AT)
+        write_tip(first, 8100 + n, person(user_id=f"s{n}", first=f"N{n}", captures=(capture,)))
+    captures, lines, mode = resolve_both_ways(db, first)
+    assert (captures, lines, mode) == (22, 22, "full")
+    with transaction(db) as session:
+        assert frozenset({"8000", "8001"}) in reports_by_subject(session)
+
+    # A stranger on a line of his own: one capture read, not the workspace's.
+    alone = tmp_path / "alone"
+    write_tip(
+        alone, 8200, person(user_id="x", first="Xavier", captures=(Capture("117.202.1.1", AT),))
+    )
+    assert resolve_both_ways(db, alone) == (1, 23, "incremental")
+
+    # A platform flags the home address as a proxy: the line no longer links on time alone, so the
+    # brothers are recomputed (and split) though only the new tip was read with them.
+    flagged = tmp_path / "flagged"
+    proxy = Capture(HOME, "2026-07-01T09:00:00Z", proxy=True)
+    write_tip(flagged, 8300, person(user_id="v", first="Vinod", captures=(proxy,)))
+    assert resolve_both_ways(db, flagged) == (3, 24, "incremental")
+    with transaction(db) as session:
+        split = reports_by_subject(session)
+    assert frozenset({"8000"}) in split and frozenset({"8001"}) in split
+
+
+def test_a_line_made_busy_by_new_accounts_is_reopened(db: Engine, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    write_tip(first, 8400, person(user_id="a", first="Shaji", captures=(Capture(HOME, AT),)))
+    write_tip(first, 8401, person(user_id="b", first="Shaji", captures=(Capture(HOME, AT),)))
+    resolve_both_ways(db, first, max_line_accounts=3)
+    # Three more accounts on the line at other times: five accounts, more than three, so the line
+    # is busy and links only with the same port; the brothers gave none.
+    crowd = tmp_path / "crowd"
+    for n in range(3):
+        capture = Capture(HOME, f"2026-08-0{n + 1}T10:00:00Z")
+        write_tip(crowd, 8410 + n, person(user_id=f"c{n}", first=f"C{n}", captures=(capture,)))
+    captures, _lines, mode = resolve_both_ways(db, crowd, max_line_accounts=3)
+    assert (captures, mode) == (5, "incremental")
+    with transaction(db) as session:
+        assert frozenset({"8400", "8401"}) not in reports_by_subject(session)
