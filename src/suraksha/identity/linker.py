@@ -56,7 +56,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suraksha.identity.ip_lines import IpLines, IpRules
+from suraksha.identity.ip_blocks import IpBlocks, IpRules
 from suraksha.identity.ips import (
     DEFAULT_TOLERANCE,
     NO_POOLS,
@@ -391,9 +391,9 @@ def resolve(
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
     if result.full_reason is None:
-        ip = IpLines.for_new(session, rules, set(accounts) - previous.keys())
+        ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
     else:
-        ip = IpLines.everything(session, rules)
+        ip = IpBlocks.everything(session, rules)
     if on_step:
         on_step("IP events linked")
     pairs: list[WeakPair] = []
@@ -523,7 +523,7 @@ def _closure(
     accounts: list[str],
     previous: dict[str, str],
     judgements: list[JudgementView],
-    ip: IpLines,
+    ip: IpBlocks,
     params: LinkParameters,
     pairs: list[WeakPair],
 ) -> tuple[set[str], dict[tuple[str, str], list[IdentifierFact]]]:
@@ -568,7 +568,7 @@ def _closure(
         members[subject].append(account)
     # Public lines whose status changed because of new accounts: they linked on time alone at the
     # last run (not busy, not flagged as a proxy then) and no longer do. New accounts are all
-    # seeds, so their lines are loaded before this is read (`ip.load`).
+    # seeds, so their blocks are loaded before this is read (`ip.load`).
     ip.load(seeds)
     busy = {line for line, _ in ip.linking.busy_lines}
     changed_lines: dict[str, set[str]] = defaultdict(set)  # account → lines to reopen

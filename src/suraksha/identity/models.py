@@ -11,9 +11,9 @@ IdentityRun   one `resolve`: full or incremental, with the parameters incrementa
 WeakFeatures  one account's weak features (`probabilistic.WeakRecord`) and WeakPairRow one pair the
               probabilistic layer links, kept so that an incremental run scores only new accounts
               (`weak_evidence`); derived data, rebuilt by every full run
-IpLine        the line (IPv4 address or IPv6 /64) of each parsable IP capture of a reported account,
-              so that an incremental run reads only the captures on its accounts' lines
-              (`ip_lines`); derived data, rebuilt by every full run
+IpBlock       the block each linkable IP capture of a reported account can link within (its line, or
+              a shared address and port), so that an incremental run reads only the captures in
+              its accounts' blocks (`ip_blocks`); derived data, rebuilt by every full run
 """
 
 from __future__ import annotations
@@ -161,12 +161,12 @@ class WeakPairRow(Base):
     agreeing: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class IpLine(Base):
-    """The line an account's IP capture was on (`ips.IpEvent.line`): every way two captures link
-    stays within one line."""
+class IpBlock(Base):
+    """The block an account's IP capture can link within (`ip_blocks.block_of`): its line, or on a
+    shared address the address and port."""
 
-    __tablename__ = "identity_ip_lines"
-    __table_args__ = (Index("ix_identity_ip_lines_line", "line"),)
+    __tablename__ = "identity_ip_blocks"
+    __table_args__ = (Index("ix_identity_ip_blocks_block", "block"),)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("ip_events.id", ondelete="CASCADE"), primary_key=True
@@ -174,4 +174,4 @@ class IpLine(Base):
     account_id: Mapped[str] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
-    line: Mapped[str] = mapped_column(String(64))
+    block: Mapped[str] = mapped_column(String(80))

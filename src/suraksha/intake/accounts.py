@@ -107,13 +107,19 @@ def identifier_facts(
         )
         .join(Account, Account.id == Identifier.account_id)
         .join(Tip, Tip.id == Account.tip_id)
-        .where(Account.role == role.value, Identifier.kind.in_(sorted(kinds)))
+        .where(Account.role == role.value)
         .order_by(Identifier.account_id, Identifier.id)
     )
+    wanted_kinds = frozenset(kinds)
+    # With `accounts`, kinds and uncleaned values are dropped as rows are read (`_facts`): in SQL
+    # either makes SQLite range-scan the (kind, value) index (every identifier of the kinds)
+    # instead of seeking each account, 0.47 s a batch of 500 at 300k reports against 0.01 s.
+    if accounts is None:
+        base = base.where(Identifier.kind.in_(sorted(wanted_kinds)))
     # `value IN (...)` excludes NULL by itself; adding `IS NOT NULL` next to it makes SQLite scan
     # the (kind, value) index as a range (every non-NULL value of the kind) instead of seeking
     # each value: 0.09 s a batch at 100k reports, most of an incremental run.
-    if values is None:
+    if values is None and accounts is None:
         base = base.where(Identifier.value.is_not(None))
     queries = [base]
     if accounts is not None:
@@ -130,15 +136,17 @@ def identifier_facts(
             for start in range(0, len(chosen), _BATCH)
         ]
     for query in queries:
-        yield from _facts(session, query)
+        yield from _facts(session, query, wanted_kinds)
 
 
 def _facts(
-    session: Session, query: Select[str, int, str, str | None, str, str, str]
+    session: Session,
+    query: Select[str, int, str, str | None, str, str, str],
+    kinds: frozenset[str],
 ) -> Iterator[IdentifierFact]:
     for account_id, ident_id, kind, value, raw, report_id, path in session.execute(query):
-        assert value is not None  # filtered in the query; narrows the type
-        yield IdentifierFact(account_id, ident_id, kind, value, raw, report_id, path)
+        if value is not None and kind in kinds:
+            yield IdentifierFact(account_id, ident_id, kind, value, raw, report_id, path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
-"""Identity: weak features, probabilistic pairs and IP lines kept between resolutions (issue 6).
+"""Identity: weak features, probabilistic pairs and IP blocks kept between resolutions (issue 6).
 
 An incremental `resolve` used to score every account of the workspace with the probabilistic
 layer on every run. It now keeps each account's weak features (`identity_weak_features`) and the
 pairs the model links (`identity_weak_pairs`), and scores only the pairs a new account can make
 (identity/weak_evidence.py). It also read every IP capture of the workspace; it now reads only
-those on the lines its accounts used, found through `identity_ip_lines` (identity/ip_lines.py).
+those in the blocks (a line, or a shared address and port) its accounts used, found through
+`identity_ip_blocks` (identity/ip_blocks.py).
 All three tables are derived data: the first resolution after this revision is a full one (the
 model's version is part of the run's parameters) and fills them.
 
@@ -51,22 +52,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_a", "account_b"),
     )
     op.create_table(
-        "identity_ip_lines",
+        "identity_ip_blocks",
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=False),
-        sa.Column("line", sa.String(length=64), nullable=False),
+        sa.Column("block", sa.String(length=80), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["event_id"], ["ip_events.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("event_id"),
     )
-    with op.batch_alter_table("identity_ip_lines", schema=None) as batch_op:
+    with op.batch_alter_table("identity_ip_blocks", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_identity_ip_lines_account_id"), ["account_id"], unique=False
+            batch_op.f("ix_identity_ip_blocks_account_id"), ["account_id"], unique=False
         )
-        batch_op.create_index("ix_identity_ip_lines_line", ["line"], unique=False)
+        batch_op.create_index("ix_identity_ip_blocks_block", ["block"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_table("identity_ip_lines")
+    op.drop_table("identity_ip_blocks")
     op.drop_table("identity_weak_pairs")
     op.drop_table("identity_weak_features")

@@ -1,15 +1,20 @@
-"""IP captures for the linker, line by line: every capture of the workspace (a full run), or only
-those on the lines an incremental run's accounts used, loaded as its closure grows.
+"""IP captures for the linker, block by block: every capture of the workspace (a full run), or only
+those in the blocks an incremental run's accounts used, loaded as its closure grows.
 
-Every way two captures can link stays within one line (`ips.IpEvent.line`: an IPv4 address or an
-IPv6 /64). A shared address links only with its port, and its address is on its line; a busy line
-is counted over its own captures; a proxy flag marks its own address. So linking complete lines
-alone gives, for those lines, exactly what linking the whole workspace gives, and an incremental
-run whose closure is closed under IP clusters needs no other line.
+A capture's block is where every capture it can link with, or that can change how it links, lies:
+- on a shared address (carrier-grade NAT, a configured carrier pool): that address and its source
+  port, since such captures link only on address, port and instant;
+- otherwise its line (`ips.IpEvent.line`: an IPv4 address or an IPv6 /64): whether a line is busy
+  is counted over its own captures, and a proxy flag marks its own address.
+Captures that can link nobody (unparsable, private or reserved addresses, a shared address without
+a port) are in no block. Linking complete blocks alone therefore gives, for those blocks, what
+linking the whole workspace gives, and an incremental run whose closure is closed under IP
+clusters needs no other block; reading a whole line of a carrier pool, which thousands of accounts
+share, would cost most of such a run.
 
-Which line each capture is on is kept in `identity_ip_lines` (derived data: replaced by every full
-run, extended by each incremental run with its new accounts' captures), indexed by line and by
-account. Captures whose address does not parse name no line and link nobody.
+Each capture's block is kept in `identity_ip_blocks` (derived data, and dependent on the carrier
+pools, a linking parameter: replaced by every full run, extended by each incremental run with its
+new accounts' captures), indexed by block and by account.
 """
 
 from __future__ import annotations
@@ -22,8 +27,15 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from suraksha.identity.ips import CarrierPools, EventLinking, EventRef, link_events, make_event
-from suraksha.identity.models import IpLine
+from suraksha.identity.ips import (
+    CarrierPools,
+    EventLinking,
+    EventRef,
+    IpEvent,
+    link_events,
+    make_event,
+)
+from suraksha.identity.models import IpBlock
 from suraksha.intake.accounts import IpEventFact, ip_event_facts
 from suraksha.storage.bulk import bulk_insert
 
@@ -41,8 +53,8 @@ class IpRules:
 
 
 @dataclass(slots=True)
-class IpLines:
-    """The captures of the lines loaded so far, linked, with what the closure asks of them."""
+class IpBlocks:
+    """The captures of the blocks loaded so far, linked, with what the closure asks of them."""
 
     session: Session
     rules: IpRules
@@ -55,50 +67,49 @@ class IpLines:
     line_accounts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     flaggers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by address
     line_of: dict[str, str] = field(default_factory=dict)  # address → line
-    loaded: set[str] = field(default_factory=set)  # lines
+    loaded: set[str] = field(default_factory=set)  # blocks
     whole: bool = False
-    _placed: set[str] = field(default_factory=set)  # accounts whose lines are loaded
+    _placed: set[str] = field(default_factory=set)  # accounts whose blocks are loaded
 
     @classmethod
-    def everything(cls, session: Session, rules: IpRules) -> IpLines:
-        """Every capture of the workspace, linked; the line table rewritten from them."""
+    def everything(cls, session: Session, rules: IpRules) -> IpBlocks:
+        """Every capture of the workspace, linked; the block table rewritten from them."""
         found = cls(session, rules, whole=True)
-        session.execute(delete(IpLine))
+        session.execute(delete(IpBlock))
         found._add(list(ip_event_facts(session)), store=True)
         return found
 
     @classmethod
-    def for_new(cls, session: Session, rules: IpRules, new: Iterable[str]) -> IpLines:
-        """Nothing loaded yet; the lines of the `new` accounts' captures stored (`load` finds them)."""
-        _store_lines(session, list(ip_event_facts(session, accounts=new)), rules)
+    def for_new(cls, session: Session, rules: IpRules, new: Iterable[str]) -> IpBlocks:
+        """Nothing loaded yet; the blocks of the `new` accounts' captures stored (`load` reads them)."""
+        _store_blocks(session, list(ip_event_facts(session, accounts=new)), rules)
         return cls(session, rules)
 
     def load(self, accounts: Iterable[str]) -> None:
-        """Load, link and index every capture on the lines these accounts used (once per line)."""
+        """Load, link and index every capture in the blocks these accounts used (once a block)."""
         if self.whole:
             return
         wanted = sorted(set(accounts) - self._placed)
         self._placed.update(wanted)
-        lines: set[str] = set()
+        blocks: set[str] = set()
         for start in range(0, len(wanted), _BATCH):
-            lines.update(
+            blocks.update(
                 self.session.scalars(
-                    select(IpLine.line)
-                    .where(IpLine.account_id.in_(wanted[start : start + _BATCH]))
+                    select(IpBlock.block)
+                    .where(IpBlock.account_id.in_(wanted[start : start + _BATCH]))
                     .distinct()
                 )
             )
-        lines -= self.loaded
-        if not lines:
+        blocks -= self.loaded
+        if not blocks:
             return
-        self.loaded |= lines
-        chosen = sorted(lines)
+        self.loaded |= blocks
+        chosen = sorted(blocks)
         events: list[int] = []
         for start in range(0, len(chosen), _BATCH):
+            batch = chosen[start : start + _BATCH]
             events.extend(
-                self.session.scalars(
-                    select(IpLine.event_id).where(IpLine.line.in_(chosen[start : start + _BATCH]))
-                )
+                self.session.scalars(select(IpBlock.event_id).where(IpBlock.block.in_(batch)))
             )
         self._add(list(ip_event_facts(self.session, events=events)))
 
@@ -120,7 +131,7 @@ class IpLines:
                 continue
             refs.append(EventRef(fact.account_id, event, fact.event_id))
             if store:
-                rows.append(_row(fact, event.line))
+                rows.extend(_row(fact, event))
             # What only an incremental run's closure asks (a full run recomputes everything).
             if self.whole or event.address_class.shared or not event.address_class.linkable:
                 continue
@@ -128,7 +139,7 @@ class IpLines:
             self.line_of[str(event.address)] = event.line
             if fact.possible_proxy:
                 self.flaggers[str(event.address)].add(fact.account_id)
-        bulk_insert(self.session.connection(), IpLine.__table__, rows)  # type: ignore[arg-type]
+        bulk_insert(self.session.connection(), IpBlock.__table__, rows)  # type: ignore[arg-type]
         found = link_events(
             refs,
             tolerance=rules.tolerance,
@@ -146,14 +157,28 @@ class IpLines:
                 self.clusters_of[account].append(cluster)
 
 
-def _store_lines(session: Session, facts: list[IpEventFact], rules: IpRules) -> None:
+def _store_blocks(session: Session, facts: list[IpEventFact], rules: IpRules) -> None:
     rows = []
     for fact in facts:
         event = make_event(fact.address, fact.port, fact.at, fact.at_text, pools=rules.pools)
         if event is not None:
-            rows.append(_row(fact, event.line))
-    bulk_insert(session.connection(), IpLine.__table__, rows)  # type: ignore[arg-type]
+            rows.extend(_row(fact, event))
+    bulk_insert(session.connection(), IpBlock.__table__, rows)  # type: ignore[arg-type]
 
 
-def _row(fact: IpEventFact, line: str) -> dict[str, object]:
-    return {"event_id": fact.event_id, "account_id": fact.account_id, "line": line}
+def block_of(event: IpEvent) -> str | None:
+    """The block of a capture (module docstring), from its address class alone: a proxy flag or a
+    busy line makes a public capture shared only within its line, which is its block."""
+    kind = event.address_class
+    if not kind.linkable:
+        return None
+    if kind.shared:
+        return None if event.port is None else f"{event.address} port {event.port}"
+    return event.line
+
+
+def _row(fact: IpEventFact, event: IpEvent) -> list[dict[str, object]]:
+    block = block_of(event)
+    if block is None:
+        return []
+    return [{"event_id": fact.event_id, "account_id": fact.account_id, "block": block}]

@@ -1,5 +1,6 @@
-"""IP captures line by line: an incremental run reads only the captures on its accounts' lines, and
-still gives a full run's subjects when a new capture flags a line as a proxy or makes it busy."""
+"""IP captures block by block: an incremental run reads only the captures in its accounts' blocks (a
+line, or a shared address and port), and still gives a full run's subjects when a new capture flags
+a line as a proxy or makes it busy."""
 
 from __future__ import annotations
 
@@ -7,41 +8,49 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from suraksha.identity.ips import CarrierPools
 from suraksha.identity.linker import resolve
-from suraksha.identity.models import IpLine
+from suraksha.identity.models import IpBlock
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.storage.session import transaction
 from tests.identity.tips import Capture, person, reports_by_subject, snapshot, write_tip
 
 HOME = "117.200.12.34"  # a public line (BSNL)
+POOL = "49.36.7.8"  # an address of a mobile carrier's pool, shared by many phones at once
+JIO = CarrierPools.from_mapping({"jio": ["49.36.0.0/16"]})
 AT = "2026-06-01T11:00:00Z"
 
 
 def resolve_both_ways(db: Engine, folder: Path, **options: object) -> tuple[int, int, str]:
-    """Ingest, resolve incrementally, check a full run agrees; the captures read and the mode."""
+    """Ingest, resolve (incrementally after the first time), check that a full run agrees; the
+    captures read, the captures kept in blocks and the mode."""
     ingest(db, plan([folder]))
     with transaction(db) as session:
         result = resolve(session, probabilistic=False, **options)  # type: ignore[arg-type]
         incremental = snapshot(session)
-        lines = session.scalar(select(func.count()).select_from(IpLine))
+        blocks = session.scalar(select(func.count()).select_from(IpBlock))
     with transaction(db) as session:
         resolve(session, full=True, probabilistic=False, **options)  # type: ignore[arg-type]
         assert snapshot(session) == incremental
-    assert lines is not None
-    return result.ip_captures, lines, result.mode
+    assert blocks is not None
+    return result.ip_captures, blocks, result.mode
 
 
-def test_incremental_runs_read_only_their_lines(db: Engine, tmp_path: Path) -> None:
+def test_incremental_runs_read_only_their_blocks(db: Engine, tmp_path: Path) -> None:
     # Two brothers' accounts on the home line in one second link on time alone; twenty strangers
-    # each have a line of their own.
+    # each have a line of their own; ten phones went out through one carrier-pool address, each
+    # from its own port.
     first = tmp_path / "first"
     write_tip(first, 8000, person(user_id="a", first="Shaji", captures=(Capture(HOME, AT),)))
     write_tip(first, 8001, person(user_id="b", first="Shaji", captures=(Capture(HOME, AT),)))
     for n in range(20):
         capture = Capture(f"117.201.{n}.9", AT)
         write_tip(first, 8100 + n, person(user_id=f"s{n}", first=f"N{n}", captures=(capture,)))
-    captures, lines, mode = resolve_both_ways(db, first)
-    assert (captures, lines, mode) == (22, 22, "full")
+    for n in range(10):
+        capture = Capture(POOL, AT, 40000 + n)
+        write_tip(first, 8150 + n, person(user_id=f"m{n}", first=f"M{n}", captures=(capture,)))
+    captures, blocks, mode = resolve_both_ways(db, first, pools=JIO)
+    assert (captures, blocks, mode) == (32, 32, "full")
     with transaction(db) as session:
         assert frozenset({"8000", "8001"}) in reports_by_subject(session)
 
@@ -50,14 +59,24 @@ def test_incremental_runs_read_only_their_lines(db: Engine, tmp_path: Path) -> N
     write_tip(
         alone, 8200, person(user_id="x", first="Xavier", captures=(Capture("117.202.1.1", AT),))
     )
-    assert resolve_both_ways(db, alone) == (1, 23, "incremental")
+    assert resolve_both_ways(db, alone, pools=JIO) == (1, 33, "incremental")
+
+    # Another account of the fourth phone's owner, behind the pool address from the same port at
+    # that second: it links with that one, and only that address and port are read, not the pool
+    # address's other nine.
+    pooled = tmp_path / "pooled"
+    capture = Capture(POOL, AT, 40003)
+    write_tip(pooled, 8250, person(user_id="y", first="M3", captures=(capture,)))
+    assert resolve_both_ways(db, pooled, pools=JIO) == (2, 34, "incremental")
+    with transaction(db) as session:
+        assert frozenset({"8153", "8250"}) in reports_by_subject(session)
 
     # A platform flags the home address as a proxy: the line no longer links on time alone, so the
     # brothers are recomputed (and split) though only the new tip was read with them.
     flagged = tmp_path / "flagged"
     proxy = Capture(HOME, "2026-07-01T09:00:00Z", proxy=True)
     write_tip(flagged, 8300, person(user_id="v", first="Vinod", captures=(proxy,)))
-    assert resolve_both_ways(db, flagged) == (3, 24, "incremental")
+    assert resolve_both_ways(db, flagged, pools=JIO) == (3, 35, "incremental")
     with transaction(db) as session:
         split = reports_by_subject(session)
     assert frozenset({"8000"}) in split and frozenset({"8001"}) in split
@@ -74,7 +93,7 @@ def test_a_line_made_busy_by_new_accounts_is_reopened(db: Engine, tmp_path: Path
     for n in range(3):
         capture = Capture(HOME, f"2026-08-0{n + 1}T10:00:00Z")
         write_tip(crowd, 8410 + n, person(user_id=f"c{n}", first=f"C{n}", captures=(capture,)))
-    captures, _lines, mode = resolve_both_ways(db, crowd, max_line_accounts=3)
+    captures, _blocks, mode = resolve_both_ways(db, crowd, max_line_accounts=3)
     assert (captures, mode) == (5, "incremental")
     with transaction(db) as session:
         assert frozenset({"8400", "8401"}) not in reports_by_subject(session)
