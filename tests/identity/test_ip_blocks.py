@@ -97,3 +97,14 @@ def test_a_line_made_busy_by_new_accounts_is_reopened(db: Engine, tmp_path: Path
     assert (captures, mode) == (5, "incremental")
     with transaction(db) as session:
         assert frozenset({"8400", "8401"}) not in reports_by_subject(session)
+
+    # The busy line is now kept by address and port: two accounts of one man behind it, from one
+    # port at one second, link; only their own block is read, not the line's other captures.
+    behind = tmp_path / "behind"
+    for n in range(2):
+        capture = Capture(HOME, "2026-09-01T10:00:00Z", 41000)
+        write_tip(behind, 8420 + n, person(user_id=f"d{n}", first="Dileep", captures=(capture,)))
+    captures, _blocks, mode = resolve_both_ways(db, behind, max_line_accounts=3)
+    assert (captures, mode) == (2, "incremental")
+    with transaction(db) as session:
+        assert frozenset({"8420", "8421"}) in reports_by_subject(session)

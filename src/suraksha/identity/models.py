@@ -13,7 +13,8 @@ WeakFeatures  one account's weak features (`probabilistic.WeakRecord`) and WeakP
               (`weak_evidence`); derived data, rebuilt by every full run
 IpBlock       the block each linkable IP capture of a reported account can link within (its line, or
               a shared address and port), so that an incremental run reads only the captures in
-              its accounts' blocks (`ip_blocks`); derived data, rebuilt by every full run
+              its accounts' blocks (`ip_blocks`), and IpBusyLine the lines linked by port only;
+              derived data, rebuilt by every full run
 """
 
 from __future__ import annotations
@@ -175,3 +176,13 @@ class IpBlock(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     block: Mapped[str] = mapped_column(String(80))
+
+
+class IpBusyLine(Base):
+    """A public line so many accounts used that it links only with the source port
+    (`ips.mark_busy_lines`); its captures' blocks are by address and port (`ip_blocks`)."""
+
+    __tablename__ = "identity_ip_busy_lines"
+
+    line: Mapped[str] = mapped_column(String(80), primary_key=True)
+    accounts: Mapped[int]  # accounts on the line when it was found busy

@@ -4,9 +4,9 @@ An incremental `resolve` used to score every account of the workspace with the p
 layer on every run. It now keeps each account's weak features (`identity_weak_features`) and the
 pairs the model links (`identity_weak_pairs`), and scores only the pairs a new account can make
 (identity/weak_evidence.py). It also read every IP capture of the workspace; it now reads only
-those in the blocks (a line, or a shared address and port) its accounts used, found through
-`identity_ip_blocks` (identity/ip_blocks.py).
-All three tables are derived data: the first resolution after this revision is a full one (the
+those in the blocks (a line, or a shared address or busy line's address and port) its accounts
+used, found through `identity_ip_blocks` and `identity_ip_busy_lines` (identity/ip_blocks.py).
+All four tables are derived data: the first resolution after this revision is a full one (the
 model's version is part of the run's parameters) and fills them.
 
 Revision ID: 0020
@@ -65,9 +65,16 @@ def upgrade() -> None:
             batch_op.f("ix_identity_ip_blocks_account_id"), ["account_id"], unique=False
         )
         batch_op.create_index("ix_identity_ip_blocks_block", ["block"], unique=False)
+    op.create_table(
+        "identity_ip_busy_lines",
+        sa.Column("line", sa.String(length=80), nullable=False),
+        sa.Column("accounts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("line"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("identity_ip_busy_lines")
     op.drop_table("identity_ip_blocks")
     op.drop_table("identity_weak_pairs")
     op.drop_table("identity_weak_features")
