@@ -109,3 +109,28 @@ def test_resolve_keeps_weak_evidence_and_links_like_a_full_run(db: Engine, tmp_p
         resolve(session, full=True)
         assert snapshot(session) == incremental
     assert len(accounts) == 3
+
+
+def test_a_link_whose_agreeing_values_narrow_is_written_again(db: Engine, tmp_path: Path) -> None:
+    """Namesakes who link to nobody make Ramesh's name popular: his two accounts stay one subject,
+    but their link no longer cites the name, exactly as a full run writes it."""
+    write_tip(tmp_path / "a", 9300, resident("ramesh1", "Ramesh", "1990-05-17", home=True))
+    write_tip(tmp_path / "a", 9301, resident("ramesh2", "Ramesh", "1990-05-17", home=True))
+    ingest(db, plan([tmp_path / "a"]))
+    with transaction(db) as session:
+        resolve(session)
+        (before,) = [link for link in snapshot(session)[1] if link[2] == "probabilistic"]
+    assert "name_key=" in before[4]
+    for n in range(8):
+        namesake = resident(f"name{n}", "Ramesh", f"{1960 + n}-02-1{n}", home=False)
+        write_tip(tmp_path / "b", 9310 + n, namesake)
+    ingest(db, plan([tmp_path / "b"]))
+    with transaction(db) as session:
+        result = resolve(session)
+        incremental = snapshot(session)
+    assert result.mode == "incremental"
+    (after,) = [link for link in incremental[1] if link[2] == "probabilistic"]
+    assert "name_key=" not in after[4] and "dob=1990-05-17" in after[4]
+    with transaction(db) as session:
+        resolve(session, full=True)
+        assert snapshot(session) == incremental

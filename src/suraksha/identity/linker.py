@@ -397,18 +397,21 @@ def resolve(
     if on_step:
         on_step("IP events linked")
     pairs: list[WeakPair] = []
+    narrowed: set[str] = set()
     if probabilistic:
         evidence = weak_evidence(
             session, accounts, full=result.full_reason is not None, threshold=threshold
         )
-        pairs = evidence.pairs
+        pairs, narrowed = evidence.pairs, evidence.narrowed
         result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
         if on_step:
             on_step("weak evidence scored")
 
     if result.full_reason is None:
         result.mode = "incremental"
-        scope, holders = _closure(session, accounts, previous, judgements, ip, params, pairs)
+        scope, holders = _closure(
+            session, accounts, previous, judgements, ip, params, pairs, narrowed
+        )
     else:
         scope = set(accounts)
         holders = defaultdict(list)
@@ -526,6 +529,7 @@ def _closure(
     ip: IpBlocks,
     params: LinkParameters,
     pairs: list[WeakPair],
+    narrowed: set[str],
 ) -> tuple[set[str], dict[tuple[str, str], list[IdentifierFact]]]:
     """The accounts an incremental run must recompute, and the holders of every value they hold.
 
@@ -534,14 +538,15 @@ def _closure(
     or could at the last run), the accounts of each IP cluster they are in, every account of an
     address that just became too busy to link on time alone, the other members of their earlier
     subjects, the accounts of their judgements and their probabilistic partners. Weak pairs cover
-    the whole workspace (`weak_evidence`), so a pair that now joins two earlier subjects, and a
-    stored probabilistic link the model no longer proposes, start the closure too.
+    the whole workspace (`weak_evidence`), so a pair that now joins two earlier subjects, a
+    stored probabilistic link the model no longer proposes, and a pair that now agrees on fewer
+    values (`narrowed`: its link's evidence changes) start the closure too.
     """
     known = set(accounts)
     last = session.scalars(select(IdentityRun).order_by(IdentityRun.id.desc()).limit(1)).first()
     watermark = last.last_judgement_id if last and last.last_judgement_id is not None else 0
     fresh_pairs = {(j.account_a, j.account_b) for j in judgements if j.id > watermark}
-    seeds = known - previous.keys()
+    seeds = (known - previous.keys()) | (narrowed & known)
     for judgement in judgements:
         if (judgement.account_a, judgement.account_b) in fresh_pairs:
             seeds |= judgement.accounts & known

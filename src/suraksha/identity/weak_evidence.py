@@ -55,6 +55,9 @@ class WeakEvidence:
     featured: int = 0  # accounts whose features were taken from their views in this run
     scored: int = 0  # records given to the model in this run
     dropped: int = 0  # stored pairs the guard refuses now (a value became popular)
+    # Accounts of stored pairs that still link on fewer agreeing values: their link's evidence
+    # must be written again, so an incremental run recomputes them.
+    narrowed: set[str] = field(default_factory=set)
 
 
 def weak_evidence(
@@ -111,6 +114,7 @@ def _incremental(session: Session, accounts: Sequence[str], threshold: float) ->
         result.pairs.append(pair)
     _delete_pairs(session, gone)
     _store_pairs(session, narrowed)
+    result.narrowed = {account for pair in narrowed for account in pair.accounts}
 
     if new:
         candidates = [*new, *blocked_with(new, stored.values())]
