@@ -1,6 +1,6 @@
 """Weak evidence kept between resolutions, so that an incremental run scores only new accounts.
 
-    full run      every account's view ─► WeakRecord (views read in batches, then let go)
+    full run      every account's view ─► WeakRecord (views streamed, one account at a time)
                   ─► the model over all records ─► both tables replaced
     incremental   stored records + records of the accounts new since the last run (the only
                   views read)
@@ -37,7 +37,7 @@ from suraksha.identity.probabilistic import (
     weak_pairs,
     weak_record,
 )
-from suraksha.intake.accounts import account_views
+from suraksha.intake.accounts import account_views, every_account_view
 from suraksha.storage.bulk import bulk_insert
 
 _VIEW_BATCH = 20_000  # account views held at once while features are taken from them
@@ -75,7 +75,10 @@ def weak_evidence(
 
 
 def _full(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
-    records = list(records_of(session, accounts))
+    wanted = set(accounts)
+    records = [
+        weak_record(view) for view in every_account_view(session) if view.account_id in wanted
+    ]
     pairs = weak_pairs(records, threshold=threshold)
     session.execute(delete(WeakPairRow))
     session.execute(delete(WeakFeatures))
