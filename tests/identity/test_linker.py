@@ -6,11 +6,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, select
 
 from suraksha.config import Settings
-from suraksha.identity import linker
 from suraksha.identity.ips import RULE_PUBLIC, RULE_SHARED, CarrierPools
 from suraksha.identity.judgements import Decision, record_judgement
 from suraksha.identity.linker import resolve
@@ -187,17 +185,9 @@ def _split_units(corpus: Path) -> list[Path]:
     )
 
 
-@pytest.mark.parametrize("in_memory_share", [0.0, 1.0], ids=["index-read-once", "seek-values"])
 def test_incremental_runs_give_the_subjects_of_a_full_run(
-    db: Engine,
-    tmp_path: Path,
-    other_settings: Settings,
-    in_memory_share: float,
-    monkeypatch: pytest.MonkeyPatch,
+    db: Engine, tmp_path: Path, other_settings: Settings
 ) -> None:
-    """Both ways of finding what to recompute (every identifier read once, or values sought batch
-    by batch; `linker._IN_MEMORY_SHARE` picks by the share of accounts in scope) agree with full."""
-    monkeypatch.setattr(linker, "_IN_MEMORY_SHARE", in_memory_share)
     write_corpus(tmp_path / "corpus", persons=40, seed=11)
     units = _split_units(tmp_path / "corpus")
     batches = [units[0::3], units[1::3], units[2::3]]

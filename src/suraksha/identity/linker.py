@@ -122,8 +122,6 @@ WEAK_KIND = "weak"
 IP_KIND = "ip_event"
 NAME_EVIDENCE = ("name", "display_name")
 _BATCH = 500
-_IN_MEMORY_SHARE = 0.02
-"""Share of all accounts past which an incremental closure reads every strong identifier once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -595,32 +593,21 @@ def _closure(
     holders: dict[tuple[str, str], list[IdentifierFact]] = {}
     scope: set[str] = set()
     frontier = set(seeds)
-    # Seeking values batch by batch costs more than one read of every strong identifier once the
-    # scope is a sizeable share of the workspace (at 300k reports with the probabilistic layer on,
-    # 93 s against 15 s): past `_IN_MEMORY_SHARE`, the rest of the closure works from that read.
-    index: _StrongIndex | None = None
     while frontier:
         scope |= frontier
         ip.load(frontier)
         found: set[str] = set()
-        if index is None and len(scope) > _IN_MEMORY_SHARE * len(known):
-            index = _StrongIndex.read(session, kinds)
-        if index is not None:
-            keys = {key for key in index.keys_of(frontier) if key not in holders}
+        keys = {
+            (fact.kind, fact.value)
+            for fact in identifier_facts(session, kinds, accounts=frontier)
+            if (fact.kind, fact.value) not in holders
+        }
+        if keys:
             for key in keys:
-                holders[key] = list(index.holders[key])
-        else:
-            keys = {
-                (fact.kind, fact.value)
-                for fact in identifier_facts(session, kinds, accounts=frontier)
-                if (fact.kind, fact.value) not in holders
-            }
-            if keys:
-                for key in keys:
-                    holders[key] = []
-                for fact in identifier_facts(session, kinds, values={value for _, value in keys}):
-                    if (fact.kind, fact.value) in keys:
-                        holders[(fact.kind, fact.value)].append(fact)
+                holders[key] = []
+            for fact in identifier_facts(session, kinds, values={value for _, value in keys}):
+                if (fact.kind, fact.value) in keys:
+                    holders[(fact.kind, fact.value)].append(fact)
         for key in keys:
             ids = {fact.account_id for fact in holders[key]}
             # A value that links (or linked at the last run, before it became too common).
@@ -640,27 +627,6 @@ def _closure(
     for key in holders:
         holders[key].sort(key=lambda fact: (fact.account_id, fact.identifier_id))
     return scope, holders
-
-
-@dataclass(slots=True)
-class _StrongIndex:
-    """Every strong identifier of every reported account, by value and by account."""
-
-    holders: dict[tuple[str, str], list[IdentifierFact]]
-    by_account: dict[str, list[tuple[str, str]]]
-
-    @classmethod
-    def read(cls, session: Session, kinds: list[str]) -> _StrongIndex:
-        holders: dict[tuple[str, str], list[IdentifierFact]] = defaultdict(list)
-        by_account: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for fact in identifier_facts(session, kinds):
-            holders[(fact.kind, fact.value)].append(fact)
-            by_account[fact.account_id].append((fact.kind, fact.value))
-        return cls(holders, by_account)
-
-    def keys_of(self, accounts: set[str]) -> set[tuple[str, str]]:
-        """The values the accounts hold."""
-        return {key for account in accounts for key in self.by_account.get(account, ())}
 
 
 def _evidence_item(fact: IdentifierFact) -> dict[str, Any]:
