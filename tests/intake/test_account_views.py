@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -26,8 +27,16 @@ def test_every_account_view_equals_views_by_id(db: Engine, tmp_path: Path) -> No
             by_id = account_views(session, ids)
             assert [view.account_id for view in whole] == ids  # account order, each once
             assert sorted(whole, key=by_account) == sorted(by_id, key=by_account)
+        # Without details: the same views, their JSON parts left empty.
+        light = list(every_account_view(session, details=False))
+        emptied = [
+            replace(view, estimated_location={}, prior_reports=[], details={})
+            for view in every_account_view(session)
+        ]
+        assert light == emptied
         # The corpus gives every part of a view somewhere, so the comparison covers them.
         reported = list(every_account_view(session))
         assert any(view.addresses for view in reported)
+        assert any(view.details or view.estimated_location for view in reported)
         assert any(view.ip_events for view in reported)
         assert any(not view.ip_events and not view.addresses for view in reported)

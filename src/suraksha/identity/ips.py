@@ -349,14 +349,28 @@ class IpEvent:
     @property
     def line(self) -> str:
         """What names the line when the address is not shared: IPv4 address, or IPv6 /64."""
-        if isinstance(self.address, IPv6Address):
-            return str(prefix64(self.address))
-        return str(self.address)
+        return line_of(self.address)
 
     @property
     def key(self) -> str:
         """The blocking key two linkable events share: address and port when shared, else line."""
-        return f"{self.address} port {self.port}" if self.shared else self.line
+        return f"{address_text(self.address)} port {self.port}" if self.shared else self.line
+
+
+# Captures repeat their addresses (a carrier's address carries tens of thousands), and writing an
+# address as text costs more than parsing it: each is written once.
+@lru_cache(maxsize=200_000)
+def line_of(address: IPAddress) -> str:
+    """The line of an address: the IPv4 address, or the IPv6 /64, as text."""
+    if isinstance(address, IPv6Address):
+        return str(prefix64(address))
+    return str(address)
+
+
+@lru_cache(maxsize=200_000)
+def address_text(address: IPAddress) -> str:
+    """An address as text (cached, as `line_of`)."""
+    return str(address)
 
 
 def make_event(
@@ -490,16 +504,16 @@ def mark_busy_lines(
     configured) and must not link on time alone. Returns the events and the busy addresses.
     """
     accounts: dict[str, set[str]] = defaultdict(set)
-    flagged: set[str] = set()
+    flagged: set[IPAddress] = set()
     for ref in refs:
         if ref.event.address_class.linkable and not ref.event.address_class.shared:
             accounts[ref.event.line].add(ref.account_id)
         if ref.event.flagged_shared:
-            flagged.add(str(ref.event.address))
+            flagged.add(ref.event.address)
     busy = {line: len(ids) for line, ids in accounts.items() if len(ids) > max_line_accounts}
     marked = [
         replace(ref, event=replace(ref.event, flagged_shared=True))
-        if not ref.event.shared and (ref.event.line in busy or str(ref.event.address) in flagged)
+        if not ref.event.shared and (ref.event.line in busy or ref.event.address in flagged)
         else ref
         for ref in refs
     ]

@@ -109,8 +109,8 @@ class WeakPair:
 
 
 def _first(values: Iterable[str | None]) -> str | None:
-    found = sorted(value for value in values if value)
-    return found[0] if found else None
+    """The first of the values in sorted order (not in the order given: the same on every read)."""
+    return min((value for value in values if value), default=None)
 
 
 def weak_record(view: AccountView) -> WeakRecord:

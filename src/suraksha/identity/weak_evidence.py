@@ -76,9 +76,8 @@ def weak_evidence(
 
 def _full(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
     wanted = set(accounts)
-    records = [
-        weak_record(view) for view in every_account_view(session) if view.account_id in wanted
-    ]
+    views = every_account_view(session, details=False)
+    records = [weak_record(view) for view in views if view.account_id in wanted]
     pairs = weak_pairs(records, threshold=threshold)
     session.execute(delete(WeakPairRow))
     session.execute(delete(WeakFeatures))

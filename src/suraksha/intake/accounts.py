@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from suraksha.intake.models import Account, Address, Identifier, IpEvent, Tip
@@ -238,13 +238,14 @@ def ip_event_view(event: IpEvent) -> IpEventView:
 
 
 def every_account_view(
-    session: Session, role: AccountRole = AccountRole.REPORTED
+    session: Session, role: AccountRole = AccountRole.REPORTED, *, details: bool = True
 ) -> Iterator[AccountView]:
     """The view of every account in the role, in account-id order, as `account_views` builds it.
 
     For passes over the whole workspace (a full resolution's weak evidence): four scans ordered by
     account, merged as they stream, instead of four queries a batch of 500 accounts; only one
-    account's rows are held at a time.
+    account's rows are held at a time. Without `details` the JSON parts (estimated location, prior
+    reports, the platform's other details) are left empty: decoding them is a third of the read.
     """
     reported = Account.role == role.value
     identifiers = _Grouped(
@@ -274,14 +275,18 @@ def every_account_view(
             .order_by(IpEvent.account_id, IpEvent.id)
         )
     )  # fmt: skip
+    json_parts = (
+        (Account.estimated_location, Account.prior_reports, Account.details)
+        if details
+        else (null(), null(), null())
+    )
     rows = session.execute(
-        select(Account.id, Tip.source_id, Account.role, Account.service,
-               Account.estimated_location, Account.prior_reports, Account.details)
+        select(Account.id, Tip.source_id, Account.role, Account.service, *json_parts)
         .join(Tip, Tip.id == Account.tip_id)
         .where(reported)
         .order_by(Account.id)
-    )  # fmt: skip
-    for account_id, report_id, role_value, service, location, prior, details in rows:
+    )
+    for account_id, report_id, role_value, service, location, prior, extra in rows:
         yield AccountView(
             account_id=account_id,
             report_id=report_id,
@@ -289,10 +294,10 @@ def every_account_view(
             service=service,
             identifiers=[(kind, raw, value) for kind, raw, value in identifiers.take(account_id)],
             addresses=[AddressView(*row) for row in addresses.take(account_id)],
-            estimated_location=dict(location),
+            estimated_location=dict(location or {}),
             ip_events=[IpEventView(*row) for row in events.take(account_id)],
-            prior_reports=[str(p) for p in prior],
-            details=dict(details),
+            prior_reports=[str(p) for p in prior or ()],
+            details=dict(extra or {}),
         )
 
 
