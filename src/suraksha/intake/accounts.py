@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from suraksha.intake.models import Account, Address, Identifier, IpEvent, Tip
 from suraksha.intake.records import AccountRole
 
 _BATCH = 500
+_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +122,23 @@ def identifier_facts(
     # each value: 0.09 s a batch at 100k reports, most of an incremental run.
     if values is None and accounts is None:
         base = base.where(Identifier.value.is_not(None))
-    queries = [base]
-    if accounts is not None:
-        wanted = sorted(set(accounts))
-        queries = [
-            base.where(Identifier.account_id.in_(wanted[start : start + _BATCH]))
-            for start in range(0, len(wanted), _BATCH)
-        ]
-    if values is not None:
-        chosen = sorted(set(values))
-        queries = [
-            query.where(Identifier.value.in_(chosen[start : start + _BATCH]))
-            for query in queries
-            for start in range(0, len(chosen), _BATCH)
-        ]
+    queries = _in_batches([base], Identifier.account_id, accounts)
+    queries = _in_batches(queries, Identifier.value, values)
     for query in queries:
         yield from _facts(session, query, wanted_kinds)
+
+
+def _in_batches(queries: list[_Q], column: Any, values: Iterable[Any] | None) -> list[_Q]:
+    """Each query narrowed to `column IN` one batch of `values` (every query, every batch); the
+    queries unchanged when `values` is None (no filter)."""
+    if values is None:
+        return queries
+    chosen = sorted(set(values))
+    return [
+        query.where(column.in_(chosen[start : start + _BATCH]))
+        for query in queries
+        for start in range(0, len(chosen), _BATCH)
+    ]
 
 
 def _facts(
@@ -197,20 +199,7 @@ def ip_event_facts(
         .where(Account.role == role.value)
         .order_by(IpEvent.account_id, IpEvent.id)
     )
-    queries = [base]
-    if accounts is not None:
-        wanted = sorted(set(accounts))
-        queries = [
-            base.where(IpEvent.account_id.in_(wanted[start : start + _BATCH]))
-            for start in range(0, len(wanted), _BATCH)
-        ]
-    if events is not None:
-        chosen = sorted(set(events))
-        queries = [
-            query.where(IpEvent.id.in_(chosen[start : start + _BATCH]))
-            for query in queries
-            for start in range(0, len(chosen), _BATCH)
-        ]
+    queries = _in_batches(_in_batches([base], IpEvent.account_id, accounts), IpEvent.id, events)
     # Columns, not ORM entities (see `identifier_facts`).
     for query in queries:
         for (
