@@ -145,7 +145,7 @@ def measure_size(
         found |= {"label": label, "size": size, "target": target}
         console.print(f"  {label}: {found['seconds']:.1f}s, CPU {found['cpu_seconds']:.1f}s, "
                       f"peak {found['peak_mib']:,.0f} MiB "
-                      f"{json.dumps({k: v for k, v in found.items() if k in ('phases', 'run', 'recomputed', 'subjects', 'load_seconds', 'plan_seconds')})}")  # fmt: skip
+                      f"{json.dumps({k: v for k, v in found.items() if k in ('phases', 'run', 'recomputed', 'subjects', 'weak_scored', 'ip_captures', 'load_seconds', 'plan_seconds')})}")  # fmt: skip
         rows.append(found)
         return found
 

@@ -137,6 +137,8 @@ def run_resolve(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "subjects": result.subjects,
         "links": result.links,
         "weak_pairs": result.weak_pairs,
+        "weak_scored": result.weak_scored,
+        "ip_captures": result.ip_captures,
         "phases": phases,
         **({"traced_peak_mib": memory} if memory else {}),
     }
