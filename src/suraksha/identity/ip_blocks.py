@@ -37,7 +37,6 @@ from suraksha.identity.ips import (
     EventLinking,
     EventRef,
     IpEvent,
-    address_text,
     link_events,
     make_event,
 )
@@ -167,9 +166,9 @@ class IpBlocks:
             if self.whole or event.address_class.shared or not event.address_class.linkable:
                 continue
             self.line_accounts[event.line].add(fact.account_id)
-            self.line_of[address_text(event.address)] = event.line
+            self.line_of[event.text] = event.line
             if fact.possible_proxy:
-                self.flaggers[address_text(event.address)].add(fact.account_id)
+                self.flaggers[event.text].add(fact.account_id)
         found = link_events(
             refs,
             tolerance=self.rules.tolerance,
@@ -206,7 +205,7 @@ def block_of(event: IpEvent, busy: set[str]) -> str | None:
     if not kind.linkable:
         return None
     if kind.shared or event.line in busy:
-        return None if event.port is None else f"{address_text(event.address)} port {event.port}"
+        return None if event.port is None else f"{event.text} port {event.port}"
     return event.line
 
 

@@ -70,12 +70,15 @@ class AddressClass(StrEnum):
     @property
     def linkable(self) -> bool:
         """True when an address of this class names a line on the Internet at a given instant."""
-        return self in (AddressClass.PUBLIC, AddressClass.CGNAT, AddressClass.CARRIER_POOL)
+        return self is AddressClass.PUBLIC or self is AddressClass.CGNAT or self is _POOL
 
     @property
     def shared(self) -> bool:
         """True when many subscribers use the address at once, so only address + port attributes."""
-        return self in (AddressClass.CGNAT, AddressClass.CARRIER_POOL)
+        return self is AddressClass.CGNAT or self is _POOL
+
+
+_POOL = AddressClass.CARRIER_POOL
 
 
 def _table(*rows: tuple[str, AddressClass]) -> tuple[tuple[IPNetwork, AddressClass], ...]:
@@ -205,6 +208,10 @@ class CarrierPools:
     _sorted: dict[int, list[tuple[IPNetwork, str]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # Address texts already worked out against these pools (`make_event`).
+    _addresses: dict[str, AddressReading | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # Ranges sorted by first address per IP version, so a lookup is a bisection.
@@ -326,7 +333,9 @@ class IpEvent:
 
     `flagged_shared` marks an address known to be shared although its class does not say so: the
     platform flagged a possible proxy (a VPN exit), or the address was seen on so many accounts
-    that it must be a NAT nobody configured.
+    that it must be a NAT nobody configured. `text` is the address as text and `line` what names
+    its line when it is not shared (the IPv4 address, or the IPv6 /64): written once per address
+    text by `make_event`, since captures repeat their addresses by the tens of thousands.
     """
 
     address: IPAddress
@@ -334,12 +343,14 @@ class IpEvent:
     at: datetime | None
     precision: timedelta | None
     address_class: AddressClass
+    text: str
+    line: str
     flagged_shared: bool = False
 
     @property
     def shared(self) -> bool:
         """True when only address + port + instant can attribute this event."""
-        return self.address_class.shared or self.flagged_shared
+        return self.flagged_shared or self.address_class.shared
 
     @property
     def exact(self) -> bool:
@@ -347,19 +358,11 @@ class IpEvent:
         return self.at is not None and self.precision is not None and self.precision <= EXACT
 
     @property
-    def line(self) -> str:
-        """What names the line when the address is not shared: IPv4 address, or IPv6 /64."""
-        return line_of(self.address)
-
-    @property
     def key(self) -> str:
         """The blocking key two linkable events share: address and port when shared, else line."""
-        return f"{address_text(self.address)} port {self.port}" if self.shared else self.line
+        return f"{self.text} port {self.port}" if self.shared else self.line
 
 
-# Captures repeat their addresses (a carrier's address carries tens of thousands), and writing an
-# address as text costs more than parsing it: each is written once.
-@lru_cache(maxsize=200_000)
 def line_of(address: IPAddress) -> str:
     """The line of an address: the IPv4 address, or the IPv6 /64, as text."""
     if isinstance(address, IPv6Address):
@@ -367,10 +370,38 @@ def line_of(address: IPAddress) -> str:
     return str(address)
 
 
-@lru_cache(maxsize=200_000)
-def address_text(address: IPAddress) -> str:
-    """An address as text (cached, as `line_of`)."""
-    return str(address)
+@dataclass(frozen=True, slots=True)
+class AddressReading:
+    """An address text worked out: the address, a port written into the text, its class, and
+    the address and its line as text."""
+
+    address: IPAddress
+    embedded_port: int | None
+    address_class: AddressClass
+    text: str
+    line: str
+
+
+_ADDRESS_CACHE = 200_000  # distinct address texts kept per carrier-pool configuration
+
+
+def read_address(text: str, pools: CarrierPools = NO_POOLS) -> AddressReading | None:
+    """What a capture's address text says, or None when it names no address; worked out once per
+    text and pools (the class depends on them), kept on the pools object and keyed by the text,
+    whose hash Python caches (an address object's is computed in Python on every lookup)."""
+    cache = pools._addresses
+    if text in cache:
+        return cache[text]
+    parsed, embedded = parse_endpoint(text)
+    found = (
+        None
+        if parsed is None
+        else AddressReading(parsed, embedded, classify(parsed, pools), str(parsed), line_of(parsed))
+    )
+    if len(cache) >= _ADDRESS_CACHE:
+        cache.clear()
+    cache[text] = found
+    return found
 
 
 def make_event(
@@ -386,15 +417,17 @@ def make_event(
 
     A port written into the address text (`49.36.1.2:51234`) is used when no port was given apart.
     """
-    parsed, embedded = parse_endpoint(address)
-    if parsed is None:
+    found = read_address(address, pools)
+    if found is None:
         return None
     return IpEvent(
-        address=parsed,
-        port=port if port is not None else embedded,
+        address=found.address,
+        port=port if port is not None else found.embedded_port,
         at=at,
         precision=time_precision(at_text) if at_text is not None else None,
-        address_class=classify(parsed, pools),
+        address_class=found.address_class,
+        text=found.text,
+        line=found.line,
         flagged_shared=flagged_shared,
     )
 
@@ -504,16 +537,16 @@ def mark_busy_lines(
     configured) and must not link on time alone. Returns the events and the busy addresses.
     """
     accounts: dict[str, set[str]] = defaultdict(set)
-    flagged: set[IPAddress] = set()
+    flagged: set[str] = set()
     for ref in refs:
         if ref.event.address_class.linkable and not ref.event.address_class.shared:
             accounts[ref.event.line].add(ref.account_id)
         if ref.event.flagged_shared:
-            flagged.add(ref.event.address)
+            flagged.add(ref.event.text)
     busy = {line: len(ids) for line, ids in accounts.items() if len(ids) > max_line_accounts}
     marked = [
         replace(ref, event=replace(ref.event, flagged_shared=True))
-        if not ref.event.shared and (ref.event.line in busy or ref.event.address in flagged)
+        if not ref.event.shared and (ref.event.line in busy or ref.event.text in flagged)
         else ref
         for ref in refs
     ]

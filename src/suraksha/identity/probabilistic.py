@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from suraksha.identity.ips import classify, parse_address, prefix64
+from suraksha.identity.ips import AddressClass, read_address
 from suraksha.identity.names import fold, name_key
 from suraksha.intake.accounts import AccountView
 
@@ -117,10 +117,9 @@ def weak_record(view: AccountView) -> WeakRecord:
     """The weak features of one account view."""
     lines: list[str] = []
     for event in view.ip_events:
-        address = parse_address(event.address)
-        if address is None or classify(address).value != "public":
-            continue
-        lines.append(str(prefix64(address)) if address.version == 6 else str(address))
+        reading = read_address(event.address)
+        if reading is not None and reading.address_class is AddressClass.PUBLIC:
+            lines.append(reading.line)
     return weak_record_of(
         view.account_id,
         names=(value for kind, _raw, value in view.identifiers if kind in NAME_KINDS and value),
