@@ -183,10 +183,18 @@ def _fold_token(token: str) -> list[str]:
 
 def key_tokens(cleaned: str) -> tuple[list[str], list[str]]:
     """Folded full tokens and single-letter initials of a cleaned name, each list sorted."""
+    full, initials = _key_tokens(cleaned)
+    return list(full), list(initials)
+
+
+# Names repeat across a workspace's accounts (a full resolution folds every one of them, and the
+# shared-line guard folds them again): each cleaned name is folded once.
+@lru_cache(maxsize=262_144)
+def _key_tokens(cleaned: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens = [folded for token in cleaned.split() for folded in _fold_token(token)]
     full = sorted(token for token in tokens if len(token) > 1)
     initials = sorted(token for token in tokens if len(token) == 1)
-    return full, initials
+    return tuple(full), tuple(initials)
 
 
 def name_key(cleaned: str) -> str:
@@ -194,7 +202,7 @@ def name_key(cleaned: str) -> str:
 
     Two names with equal keys are written forms of the same name (not necessarily the same person).
     """
-    full, initials = key_tokens(cleaned)
+    full, initials = _key_tokens(cleaned)
     return " ".join(full + initials)
 
 

@@ -425,7 +425,8 @@ def score_pairs(
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     columns = ["account_id", *FAMILIES, *_EXTRA_COLUMNS]
-    rows = [{column: getattr(record, column) for column in columns} for record in records]
+    values = attrgetter(*columns)
+    rows = [dict(zip(columns, values(record), strict=True)) for record in records]
     # Splink infers column types from the values; an all-empty column must still be text.
     rows.append({column: "" if column == "account_id" else "\x00" for column in columns})
     settings = SettingsCreator(
@@ -451,11 +452,13 @@ def score_pairs(
 def feature_counts(records: Iterable[WeakRecord]) -> Counter[tuple[str, str]]:
     """How many records hold each (feature, value): what the guard calls popular."""
     counts: Counter[tuple[str, str]] = Counter()
-    for record in records:
-        for feature in _COUNTED:
-            value = getattr(record, feature)
-            if value is not None:
-                counts[(feature, value)] += 1
+    values = attrgetter(*_COUNTED)
+    counts.update(
+        pair
+        for record in records
+        for pair in zip(_COUNTED, values(record), strict=True)
+        if pair[1] is not None
+    )
     return counts
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ _DELETE_BATCH = 500
 
 _FEATURE_COLUMNS = ("name_key", "dob", "handle", "handle_stem", "pincode", "city", "line",
                     "street", "number")  # fmt: skip
+_STORED_COLUMNS = ("account_id", *_FEATURE_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -172,14 +174,11 @@ def stored_records(session: Session) -> Iterator[WeakRecord]:
 
 
 def _store_records(session: Session, records: Sequence[WeakRecord]) -> None:
+    values = attrgetter(*_STORED_COLUMNS)
     bulk_insert(
         session.connection(),
         WeakFeatures.__table__,  # type: ignore[arg-type]
-        [
-            {"account_id": record.account_id}
-            | {column: getattr(record, column) for column in _FEATURE_COLUMNS}
-            for record in records
-        ],
+        [dict(zip(_STORED_COLUMNS, values(record), strict=True)) for record in records],
     )
 
 
