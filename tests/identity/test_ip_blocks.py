@@ -8,12 +8,21 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from suraksha.identity.ips import CarrierPools
+from suraksha.identity.ip_blocks import IpBlocks, IpRules
+from suraksha.identity.ips import DEFAULT_TOLERANCE, NO_POOLS, CarrierPools
 from suraksha.identity.linker import resolve
 from suraksha.identity.models import IpBlock
+from suraksha.intake.accounts import account_ids
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.storage.session import transaction
-from tests.identity.tips import Capture, person, reports_by_subject, snapshot, write_tip
+from tests.identity.tips import (
+    Capture,
+    account_of,
+    person,
+    reports_by_subject,
+    snapshot,
+    write_tip,
+)
 
 HOME = "117.200.12.34"  # a public line (BSNL)
 POOL = "49.36.7.8"  # an address of a mobile carrier's pool, shared by many phones at once
@@ -108,3 +117,28 @@ def test_a_line_made_busy_by_new_accounts_is_reopened(db: Engine, tmp_path: Path
     assert (captures, mode) == (2, "incremental")
     with transaction(db) as session:
         assert frozenset({"8420", "8421"}) in reports_by_subject(session)
+
+
+def test_a_line_found_busy_is_read_once(db: Engine, tmp_path: Path) -> None:
+    """A line loaded whole, found busy and stored again by address and port, is not read again
+    when the closure reaches its other accounts: each link is found once."""
+    first = tmp_path / "first"
+    for n in range(2):  # two accounts of one man, one port, one second: they link
+        capture = Capture(HOME, AT, 5000)
+        write_tip(first, 8500 + n, person(user_id=f"e{n}", first="Eapen", captures=(capture,)))
+    resolve_both_ways(db, first, max_line_accounts=3)
+    crowd = tmp_path / "crowd"
+    for n in range(3):
+        capture = Capture(HOME, f"2026-08-0{n + 1}T10:00:00Z", 6000 + n)
+        write_tip(crowd, 8510 + n, person(user_id=f"f{n}", first=f"F{n}", captures=(capture,)))
+    ingest(db, plan([crowd]))
+    with transaction(db) as session:
+        brothers = {account_of(session)[report] for report in ("8500", "8501")}
+        new = set(account_ids(session)) - brothers
+        ip = IpBlocks.for_new(session, IpRules(NO_POOLS, DEFAULT_TOLERANCE, 50, 3), new)
+        ip.load(new)  # the whole line: five accounts, more than three, so busy
+        assert ip.busy == {HOME}
+        ip.load(brothers)  # their block is their address and port now, loaded with the line
+        assert len(ip.facts) == 5
+        assert [link.reason.key for link in ip.linking.links] == [f"{HOME} port 5000"]
+        session.rollback()

@@ -141,7 +141,8 @@ class IpBlocks:
             ]
             _delete_blocks(self.session, lines)
             self.busy |= lines
-            _store(self.session, moved, self.busy)
+            # Their new blocks were all just loaded (the whole line was): never read them again.
+            self.loaded |= _store(self.session, moved, self.busy)
             _store_busy(self.session, newly)
 
     def _add(self, facts: list[IpEventFact]) -> list[IpEvent | None]:
@@ -211,13 +212,15 @@ def block_of(event: IpEvent, busy: set[str]) -> str | None:
 
 def _store(
     session: Session, captures: Sequence[tuple[IpEventFact, IpEvent | None]], busy: set[str]
-) -> None:
+) -> set[str]:
+    """Store each capture's block; the blocks stored."""
     rows: list[dict[str, object]] = []
     for fact, event in captures:
         block = None if event is None else block_of(event, busy)
         if block is not None:
             rows.append({"event_id": fact.event_id, "account_id": fact.account_id, "block": block})
     bulk_insert(session.connection(), IpBlock.__table__, rows)  # type: ignore[arg-type]
+    return {str(row["block"]) for row in rows}
 
 
 def _store_busy(session: Session, lines: list[tuple[str, int]]) -> None:
