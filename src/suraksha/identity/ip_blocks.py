@@ -86,9 +86,7 @@ class IpBlocks:
         found.busy = {line for line, _ in found.linking.busy_lines}
         session.execute(delete(IpBlock))
         session.execute(delete(IpBusyLine))
-        _store(
-            session, [(fact, event) for fact, event in zip(facts, events, strict=True)], found.busy
-        )
+        _store(session, list(zip(facts, events, strict=True)), found.busy)
         _store_busy(session, found.linking.busy_lines)
         return found
 

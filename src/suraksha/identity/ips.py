@@ -70,15 +70,12 @@ class AddressClass(StrEnum):
     @property
     def linkable(self) -> bool:
         """True when an address of this class names a line on the Internet at a given instant."""
-        return self is AddressClass.PUBLIC or self is AddressClass.CGNAT or self is _POOL
+        return self is AddressClass.PUBLIC or self.shared
 
     @property
     def shared(self) -> bool:
         """True when many subscribers use the address at once, so only address + port attributes."""
-        return self is AddressClass.CGNAT or self is _POOL
-
-
-_POOL = AddressClass.CARRIER_POOL
+        return self is AddressClass.CGNAT or self is AddressClass.CARRIER_POOL
 
 
 def _table(*rows: tuple[str, AddressClass]) -> tuple[tuple[IPNetwork, AddressClass], ...]:

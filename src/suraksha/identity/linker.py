@@ -192,14 +192,14 @@ class ResolveResult:
     mode: str = "full"  # or "incremental"
     full_reason: str | None = None  # why a full run, when one was done
     recomputed: int = 0  # accounts whose subject this run recomputed
-    # Public lines treated as shared (address, accounts): of the lines this run read (all in a full
-    # run), as `too_common` lists the values its accounts hold.
+    # Public lines treated as shared (address, accounts): of the captures this run read (all in a
+    # full run), as `too_common` lists the values its accounts hold.
     busy_lines: list[tuple[str, int]] = field(default_factory=list)
     blocked: list[BlockedLink] = field(default_factory=list)
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # same judgement, blocking one
     judgements: int = 0  # current same/different judgements among the recomputed accounts
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
-    ip_captures: int = 0  # IP captures read: all in a full run, those on scope's lines otherwise
+    ip_captures: int = 0  # IP captures read: all in a full run, those in scope's blocks otherwise
     weak_scored: int = 0  # accounts the model scored in this run (all, or the new and their blocks)
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     shared_lines: list[RefusedLink] = field(

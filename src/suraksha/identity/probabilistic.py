@@ -469,13 +469,13 @@ def blocked_with(
 ) -> list[WeakRecord]:
     """The `others` that some blocking rule pairs with one of `records`: all the model can score
     a pair of when one side is in `records`."""
-    keys: list[set[tuple[str, ...]]] = [set() for _ in blocking]
+    getters = [attrgetter(*rule) if len(rule) > 1 else _one(rule[0]) for rule in blocking]
+    keys: list[set[tuple[Any, ...]]] = [set() for _ in blocking]
     for record in records:
-        for rule, found in zip(blocking, keys, strict=True):
-            key = tuple(getattr(record, column) for column in rule)
+        for getter, found in zip(getters, keys, strict=True):
+            key = getter(record)
             if None not in key:
                 found.add(key)
-    getters = [attrgetter(*rule) if len(rule) > 1 else _one(rule[0]) for rule in blocking]
     chosen: list[WeakRecord] = []
     for other in others:
         for getter, found in zip(getters, keys, strict=True):
@@ -486,6 +486,8 @@ def blocked_with(
 
 
 def _one(column: str) -> Callable[[WeakRecord], tuple[Any, ...]]:
+    """A key of one column, as a tuple like `attrgetter`'s of several."""
+
     def key(record: WeakRecord) -> tuple[Any, ...]:
         return (getattr(record, column),)
 

@@ -145,32 +145,11 @@ def records_of(session: Session, accounts: Iterable[str]) -> Iterator[WeakRecord
 
 def stored_records(session: Session) -> Iterator[WeakRecord]:
     """Every stored account's weak features, as `WeakRecord`s."""
-    columns = [getattr(WeakFeatures, column) for column in _FEATURE_COLUMNS]
-    for (
-        account_id,
-        name_key,
-        dob,
-        handle,
-        stem,
-        pincode,
-        city,
-        line,
-        street,
-        number,
-    ) in session.execute(select(WeakFeatures.account_id, *columns)):
-        yield WeakRecord(
-            account_id=account_id,
-            name_key=name_key,
-            dob=dob,
-            dob_year=dob[:4] if dob else None,
-            handle=handle,
-            handle_stem=stem,
-            pincode=pincode,
-            city=city,
-            line=line,
-            street=street,
-            number=number,
-        )
+    columns = [getattr(WeakFeatures, column) for column in _STORED_COLUMNS]
+    for row in session.execute(select(*columns)):
+        found = dict(zip(_STORED_COLUMNS, row, strict=True))
+        dob = found["dob"]
+        yield WeakRecord(**found, dob_year=dob[:4] if dob else None)
 
 
 def _store_records(session: Session, records: Sequence[WeakRecord]) -> None:

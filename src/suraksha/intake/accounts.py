@@ -178,8 +178,8 @@ def ip_event_facts(
 
     Addresses are stored as reported and IPv6 compares by /64, which an index on the text cannot
     answer, so the identity linker reads the (narrow) rows and blocks them itself: all of them in
-    a full run; in an incremental run those of `accounts` (its new accounts) and the `events` on
-    the lines they used (the identity domain keeps each capture's line); order is then per batch.
+    a full run; in an incremental run those of `accounts` (its new accounts) and the `events` in
+    the blocks they used (the identity domain keeps each capture's block); order is then per batch.
     """
     base = (
         select(
