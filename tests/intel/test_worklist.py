@@ -1,5 +1,6 @@
-"""The subject list's SQL: `NextDeadline` says what `next_deadline` says, and the list sorts,
-filters and pages in the database exactly as it did in Python, on both databases."""
+"""The subject list's SQL: the deadline stored with each priority is what `next_deadline` says
+of its factors (on insert, on update, and as migration 0021 fills it), and the list sorts, filters
+and pages in the database exactly as it did in Python, on both databases."""
 
 from __future__ import annotations
 
@@ -7,18 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from alembic import command
+from sqlalchemy import Engine, select, text
 
 from suraksha.identity.models import Subject
+from suraksha.intel.freshness import next_deadline
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
-from suraksha.intel.worklist import (
-    NextDeadline,
-    SubjectFilters,
-    SubjectOrder,
-    list_subjects,
-    next_deadline,
-)
+from suraksha.intel.worklist import SubjectFilters, SubjectOrder, list_subjects
 from suraksha.security.policy import Actor, Role
+from suraksha.storage import schema
 from suraksha.storage.session import transaction
 
 ASSESSED = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
@@ -48,28 +46,44 @@ FACTOR_LISTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def test_next_deadline_in_sql_agrees_with_python(db: Engine) -> None:
+def _stored_deadlines(db: Engine) -> dict[str, date | None]:
     with transaction(db) as session:
-        for number, factors in enumerate(FACTOR_LISTS.values()):
-            session.add(Subject(id=f"S-{number:02d}"))
-            session.flush()
-            session.add(
-                SubjectPriority(
-                    subject_id=f"S-{number:02d}", score=1.0, factors=factors, computed_at=ASSESSED
-                )
-            )
-    with transaction(db) as session:
-        rows = session.execute(
-            select(
-                SubjectPriority.subject_id,
-                NextDeadline(SubjectPriority.factors, SubjectPriority.computed_at),
-            )
-        )
-        found = {subject_id: deadline for subject_id, deadline in rows}
+        rows = session.execute(select(SubjectPriority.subject_id, SubjectPriority.next_deadline))
+        return {subject_id: deadline for subject_id, deadline in rows}
+
+
+def test_the_stored_deadline_follows_the_factors(db: Engine) -> None:
+    _store(db)
+    stored = _stored_deadlines(db)
     for number, (case, factors) in enumerate(FACTOR_LISTS.items()):
-        expected, _factor = next_deadline(factors, ASSESSED)
-        in_sql = found[f"S-{number:02d}"]
-        assert (date.fromisoformat(in_sql) if in_sql else None) == expected, case
+        assert stored[f"S-{number:02d}"] == next_deadline(factors, ASSESSED)[0], case
+    # A re-assessment that changes the factors (or the day) moves the deadline with them.
+    later = ASSESSED + timedelta(days=120)
+    with transaction(db) as session:
+        for priority in session.scalars(select(SubjectPriority)):
+            priority.factors = list(reversed(priority.factors))  # a new list: the ORM sees it
+            priority.computed_at = later
+    stored = _stored_deadlines(db)
+    for number, (case, factors) in enumerate(FACTOR_LISTS.items()):
+        assert stored[f"S-{number:02d}"] == next_deadline(factors, later)[0], case
+    assert stored["S-03"] == date(2027, 4, 28) and stored["S-04"] == date(2027, 4, 28)
+
+
+def test_the_migration_fills_the_deadline_of_earlier_assessments(db: Engine) -> None:
+    _store(db)
+    config = schema.alembic_config()
+    with db.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0020")
+    with db.begin() as connection:  # as assessments stored them before 0021
+        columns = connection.execute(text("SELECT * FROM subject_priorities")).keys()
+        assert "next_deadline" not in columns
+    with db.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    stored = _stored_deadlines(db)
+    for number, (case, factors) in enumerate(FACTOR_LISTS.items()):
+        assert stored[f"S-{number:02d}"] == next_deadline(factors, ASSESSED)[0], case
 
 
 def _store(db: Engine) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from suraksha.intel.weights import Clock
 
@@ -119,3 +120,25 @@ def read_clock(clock: Clock, marks: Iterable[Mark], as_of: datetime) -> ClockRea
         open_marks=len(still_open),
         marks=len(dated),
     )
+
+
+def next_deadline(
+    factors: list[dict[str, Any]], computed_at: datetime | None
+) -> tuple[date | None, str | None]:
+    """The nearest freshness deadline of a priority's factor list (`SubjectPriority.factors`)
+    still open when the subject was assessed, and its factor.
+
+    As `suraksha subjects --due-within` reads them (intel.briefing): a clock already expired at
+    assessment has no points and is not "due" — that evidence is gone. Stored with the priority
+    (`SubjectPriority.next_deadline`) so the subject list sorts and filters on an index.
+    """
+    best: tuple[date, str] | None = None
+    since = computed_at.date() if computed_at is not None else date.min
+    for factor in factors:
+        deadline = factor.get("deadline")
+        if not deadline or float(factor.get("weight", 0)) <= 0:
+            continue
+        when = date.fromisoformat(str(deadline)[:10])
+        if when >= since and (best is None or when < best[0]):
+            best = (when, str(factor.get("factor", "")))
+    return (best[0], best[1]) if best is not None else (None, None)

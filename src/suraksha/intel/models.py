@@ -1,19 +1,22 @@
 """Tables of the intel domain: each subject's explained priority, officers' overrides of it, and
 its routing to a district.
 
-SubjectPriority        score + factors, and the weights (label, digest) that priced them
+SubjectPriority        score + factors, the weights (label, digest) that priced them, and the
+                       nearest open freshness deadline among the factors (kept in step by hooks)
 PriorityOverride       an officer's decision with its reason; a later one supersedes it (history kept)
 SubjectJurisdiction    state, district, confidence and the reason
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
+from suraksha.intel.freshness import next_deadline
 from suraksha.storage.base import Base, utcnow
 
 
@@ -21,8 +24,12 @@ class SubjectPriority(Base):
     """A subject's priority score and the factors that produced it (factor, value, weight, source)."""
 
     __tablename__ = "subject_priorities"
-    # The subject list's default order, highest first, and its deep pages (migration 0019).
-    __table_args__ = (Index("ix_subject_priorities_score", "score", "subject_id"),)
+    __table_args__ = (
+        # The subject list's default order, highest first, and its deep pages (migration 0019).
+        Index("ix_subject_priorities_score", "score", "subject_id"),
+        # Its deadline order and "due within" filter (migration 0021).
+        Index("ix_subject_priorities_deadline", "next_deadline", "score", "subject_id"),
+    )
 
     subject_id: Mapped[str] = mapped_column(
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True
@@ -34,6 +41,17 @@ class SubjectPriority(Base):
     # for scores computed before weights were recorded).
     weights_label: Mapped[str | None] = mapped_column(Text)
     weights_digest: Mapped[str | None] = mapped_column(String(64))
+    # `freshness.next_deadline` of the factors as of `computed_at`: derived, never set by hand
+    # (`_keep_deadline` below sets it on every insert and update through the ORM).
+    next_deadline: Mapped[date | None] = mapped_column(Date)
+
+
+@event.listens_for(SubjectPriority, "before_insert")
+@event.listens_for(SubjectPriority, "before_update")
+def _keep_deadline(_mapper: Mapper[Any], _connection: Connection, row: SubjectPriority) -> None:
+    if row.computed_at is None:  # the column default, fixed now so that both agree
+        row.computed_at = utcnow()
+    row.next_deadline, _factor = next_deadline(list(row.factors or []), row.computed_at)
 
 
 class PriorityOverride(Base):

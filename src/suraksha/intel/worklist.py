@@ -24,15 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, String, Subquery, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from suraksha.config import Settings
 from suraksha.errors import UserInputError
@@ -54,6 +51,7 @@ from suraksha.identity.subjects import (
 )
 from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectDossier, subject_dossier
+from suraksha.intel.freshness import next_deadline
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
 from suraksha.intel.overrides import (
     OverrideMode,
@@ -215,8 +213,8 @@ def list_subjects(
     """The subjects the actor may read, filtered, sorted and paged (at most `PAGE_CAP` a page).
 
     Restriction by jurisdiction is part of the query (`policy.restrict`), and so are filters,
-    order and paging; sorting or filtering by freshness deadline computes each subject's
-    deadline from its factor list in SQL (`NextDeadline`).
+    order and paging; sorting or filtering by freshness deadline reads the deadline stored with
+    each priority (`SubjectPriority.next_deadline`, indexed).
     """
     require_role(actor, Permission.SUBJECT_READ)
     if not 1 <= limit <= PAGE_CAP:
@@ -285,8 +283,8 @@ def _subject_page(
 
     Two steps (a "deferred join"): the ids of the page are found on narrow columns (score, id,
     place), so a deep page does not carry the factor lists of every subject before it; then the
-    page's rows are read with their factors. The deadline order and filter use `NextDeadline`,
-    the SQL twin of `next_deadline`.
+    page's rows are read with their factors. The deadline order and filter use the deadline
+    stored with each priority (`freshness.next_deadline` of its factors, indexed).
     """
     filters = filters or SubjectFilters()
     if filters.due_within is not None and not 0 <= filters.due_within <= 3650:
@@ -309,20 +307,19 @@ def _subject_page(
             query = query.where(_same_name(column, wanted))
     if filters.min_priority is not None:
         query = query.where(SubjectPriority.score >= filters.min_priority)
-    deadline = NextDeadline(SubjectPriority.factors, SubjectPriority.computed_at)
+    deadline = SubjectPriority.next_deadline
     if filters.due_within is not None:
-        due_by = today + timedelta(days=filters.due_within)
-        total, page_ids = _due_page(session, query, deadline, due_by, filters.order, offset, limit)
-    else:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        ordering: list[ColumnElement[Any]] = [SubjectPriority.score.desc()]
-        if filters.order is SubjectOrder.DEADLINE:
-            ordering.insert(0, deadline.asc().nulls_last())
-        page_ids = list(
-            session.scalars(
-                query.order_by(*ordering, SubjectPriority.subject_id).offset(offset).limit(limit)
-            )
+        # No deadline (NULL) is never due.
+        query = query.where(deadline <= today + timedelta(days=filters.due_within))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordering: list[ColumnElement[Any]] = [SubjectPriority.score.desc()]
+    if filters.order is SubjectOrder.DEADLINE:
+        ordering.insert(0, deadline.asc().nulls_last())
+    page_ids = list(
+        session.scalars(
+            query.order_by(*ordering, SubjectPriority.subject_id).offset(offset).limit(limit)
         )
+    )
     chosen = _page_rows(session, page_ids)
     counts = member_counts(session, page_ids)
     return SubjectPage(
@@ -331,42 +328,6 @@ def _subject_page(
         offset=offset,
         limit=limit,
     )
-
-
-def _due_page(
-    session: Session,
-    query: Select[str],
-    deadline: NextDeadline,
-    due_by: date,
-    order: SubjectOrder,
-    offset: int,
-    limit: int,
-) -> tuple[int, list[str]]:
-    """(total, the page's ids) of the subjects with an open deadline on or before `due_by`.
-
-    Every subject's deadline must be read from its factor list to filter, so it is computed
-    once a row, in a subquery the planner keeps apart (`OFFSET 0`), and the total comes with
-    the page (`count(*) OVER ()`) instead of from a second pass.
-    """
-    keyed = (
-        query.add_columns(SubjectPriority.score.label("score"), deadline.label("deadline"))
-        .offset(0)
-        .subquery("keyed")
-    )
-    due = select(keyed.c.subject_id, func.count().over().label("total")).where(
-        keyed.c.deadline <= due_by.isoformat()  # no deadline (NULL) is never due
-    )
-    ordering: list[ColumnElement[Any]] = [keyed.c.score.desc()]
-    if order is SubjectOrder.DEADLINE:
-        ordering.insert(0, keyed.c.deadline.asc().nulls_last())
-    rows = session.execute(
-        due.order_by(*ordering, keyed.c.subject_id).offset(offset).limit(limit)
-    ).all()
-    if rows:
-        return int(rows[0].total), [row.subject_id for row in rows]
-    if offset == 0:
-        return 0, []
-    return session.scalar(select(func.count()).select_from(due.subquery())) or 0, []
 
 
 def _page_rows(session: Session, subject_ids: list[str]) -> list[dict[str, Any]]:
@@ -392,46 +353,6 @@ def _page_rows(session: Session, subject_ids: list[str]) -> list[dict[str, Any]]
     )
     found = {row.subject_id: _row_values(row) for row in rows}
     return [found[subject_id] for subject_id in subject_ids if subject_id in found]
-
-
-class NextDeadline(FunctionElement[str]):
-    """`next_deadline` in SQL: the nearest deadline of a factor list (JSON) whose factor has
-    points and which was still open on the assessment's day, as ISO date text; NULL for none.
-
-    ISO dates compare as text, so the date never needs parsing. Sorting and filtering by it in
-    the database sends one page to Python instead of the whole jurisdiction, though the
-    database still reads every factor list in reach (≈ 30 µs a subject on PostgreSQL; a stored,
-    indexed deadline would spare it: docs/benchmarks.md, Web). Compiled per dialect below (JSON
-    functions differ); a test holds it equal to `next_deadline` on both.
-    """
-
-    type = String()
-    inherit_cache = True
-    name = "next_deadline"
-
-
-@compiles(NextDeadline, "postgresql")
-def _next_deadline_postgresql(element: NextDeadline, compiler: SQLCompiler, **kw: Any) -> str:
-    factors, computed_at = (compiler.process(clause, **kw) for clause in element.clauses)
-    # Only compiled column expressions are interpolated: no value ever reaches this text.
-    return (
-        "(SELECT min(substr(f.value ->> 'deadline', 1, 10)) "  # noqa: S608
-        f"FROM json_array_elements({factors}) AS f "
-        "WHERE coalesce((f.value ->> 'weight')::float, 0) > 0 "
-        f"AND substr(f.value ->> 'deadline', 1, 10) >= to_char({computed_at}, 'YYYY-MM-DD'))"
-    )
-
-
-@compiles(NextDeadline, "sqlite")
-def _next_deadline_sqlite(element: NextDeadline, compiler: SQLCompiler, **kw: Any) -> str:
-    factors, computed_at = (compiler.process(clause, **kw) for clause in element.clauses)
-    return (
-        "(SELECT min(substr(json_extract(f.value, '$.deadline'), 1, 10)) "  # noqa: S608
-        f"FROM json_each({factors}) AS f "
-        "WHERE CAST(coalesce(json_extract(f.value, '$.weight'), 0) AS REAL) > 0 "
-        "AND substr(json_extract(f.value, '$.deadline'), 1, 10) >= "
-        f"substr({computed_at}, 1, 10))"
-    )
 
 
 def _same_name(column: ColumnElement[Any], wanted: str) -> ColumnElement[bool]:
@@ -470,26 +391,6 @@ def _subject_row(values: dict[str, Any], accounts: int) -> SubjectRow:
         deadline_factor=values["deadline_factor"],
         top_factors=tuple(str(f.get("factor", "")) for f in top),
     )
-
-
-def next_deadline(
-    factors: list[dict[str, Any]], computed_at: datetime | None
-) -> tuple[date | None, str | None]:
-    """The nearest freshness deadline still open when the subject was assessed, and its factor.
-
-    As `suraksha subjects --due-within` reads them (intel.briefing): a clock already expired at
-    assessment has no points and is not "due" — that evidence is gone.
-    """
-    best: tuple[date, str] | None = None
-    since = computed_at.date() if computed_at is not None else date.min
-    for factor in factors:
-        deadline = factor.get("deadline")
-        if not deadline or float(factor.get("weight", 0)) <= 0:
-            continue
-        when = date.fromisoformat(str(deadline)[:10])
-        if when >= since and (best is None or when < best[0]):
-            best = (when, str(factor.get("factor", "")))
-    return (best[0], best[1]) if best is not None else (None, None)
 
 
 def read_profile(
