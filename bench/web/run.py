@@ -10,8 +10,9 @@ p95 < 200 ms at 20 concurrent users on loopback.
 2. **accounts**: `--users` new accounts through `security.users` (an admin, analysts of the two
    largest states and officers of the largest districts, in turn; TOTP secrets issued for the
    roles that need them).
-3. **server**: `python -m suraksha serve` on a free loopback port (uvicorn, one process, as a
-   unit runs it), `SURAKSHA_COOKIE_SECURE=false`.
+3. **server**: `python -m suraksha serve --workers N` on a free loopback port (uvicorn;
+   `--serve-workers`, default one a core, as docs/web.md advises a unit to run it),
+   `SURAKSHA_COOKIE_SECURE=false`.
 4. **users**: each account signs in through the sign-in form (and its code step), reads its own
    list through the API to draw the subjects it will open, then requests, without pause, a mix of
    list pages (default, a district, a minimum priority, a freshness window, sorted by deadline,
@@ -37,10 +38,6 @@ import asyncio
 import json
 import math
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,9 +45,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 from rich.console import Console
 from rich.table import Table
+from tests.e2e.server import running_server as serving
 
 from bench.web.build import ADMIN_URL, DEFAULT_CACHE, BuiltDatabase, ensure_database, settings_for
 from bench.web.load import (
@@ -70,20 +67,11 @@ PACED: Final = "paced"  # the users pausing between requests, as people do
 SATURATED: Final = "no pause"  # every user's next request sent as soon as the last is answered
 FLOOR: Final = "floor"  # a static file: the server and client without the application
 STATIC_FILE: Final = "/static/style.css"
-START_TIMEOUT_S: Final = 60.0
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
-def running_server(built: BuiltDatabase, log: Path) -> Iterator[str]:
-    """`python -m suraksha serve` on the benchmark database; yields its base URL."""
-    port = free_port()
+def running_server(built: BuiltDatabase, log: Path, workers: int = 1) -> Iterator[str]:
+    """`python -m suraksha serve --workers N` on the benchmark database; yields its base URL."""
     env = dict(os.environ)
     env.update(
         SURAKSHA_HOME=str(built.home),
@@ -91,35 +79,8 @@ def running_server(built: BuiltDatabase, log: Path) -> Iterator[str]:
         SURAKSHA_COOKIE_SECURE="false",
     )
     env.pop("SURAKSHA_SECRET_KEY", None)  # the workspace's key file sealed the bench's secrets
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "suraksha", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"suraksha serve exited: {log.read_text(errors='replace')}")
-            try:
-                if httpx.get(base + "/signin", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"suraksha serve did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.2)
+    with serving(env, log, workers=workers) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def measure(
@@ -246,6 +207,12 @@ def main() -> None:
     parser.add_argument("--reuse-any", action="store_true",
                         help="reuse a database of this size and seed built by other code")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the load")
+    parser.add_argument(
+        "--serve-workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="`suraksha serve --workers`: server processes (default: the cores)",
+    )
     parser.add_argument("--probabilistic", action="store_true", help="resolve with weak evidence")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -266,7 +233,7 @@ def main() -> None:
         f"[bold]{built.name}[/]: {built.tips:,} tips, {built.subjects:,} subjects, "
         f"{built.size_bytes / 2**30:,.2f} GiB ({built_in})"
     )
-    with running_server(built, built.home / "serve.log") as base:
+    with running_server(built, built.home / "serve.log", args.serve_workers) as base:
         phases = asyncio.run(measure(base, built, args, console))
     figures = report(phases, built, args, console)
     if args.json:

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,13 +41,18 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(settings: Settings, log: Path) -> Iterator[str]:
-    """`python -m suraksha serve` on the workspace of `settings`; yields its base URL."""
+def running_server(
+    settings: Settings | Mapping[str, str], log: Path, *, workers: int = 1
+) -> Iterator[str]:
+    """`python -m suraksha serve` on the workspace of `settings` (or with the environment given,
+    which names one), with `workers` processes; yields its base URL."""
     port = free_port()
+    env = environment(settings) if isinstance(settings, Settings) else dict(settings)
+    command = [sys.executable, "-m", "suraksha", "serve", "--host", "127.0.0.1"]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "suraksha", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=environment(settings),
+            [*command, "--port", str(port), "--workers", str(workers)],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

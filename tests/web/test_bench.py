@@ -1,12 +1,15 @@
 """The web benchmark (`bench/web`) end to end at a tiny size, so that it cannot silently rot:
-200 tips built as the benchmark builds them, the real server, 2 users signed in through the form
-(one of them with a TOTP code), every phase run for half a second, the report printed."""
+200 tips built as the benchmark builds them, the real server with two worker processes
+(`suraksha serve --workers 2`: a session opened on one is honoured by the other), 2 users signed
+in through the form (one of them with a TOTP code), every phase run for half a second, the report
+printed."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -57,7 +60,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
         assert built.tips == 200
         assert 0 < built.subjects < 200
         args = argparse.Namespace(users=2, seed=1, warmup=0.1, seconds=0.5, think=0.05, skip=())
-        with running_server(built, tmp_path / "serve.log") as base:
+        log = tmp_path / "serve.log"
+        with running_server(built, log, workers=2) as base:
             phases = asyncio.run(measure(base, built, args, console))
         figures = report(phases, built, args, console)
     finally:
@@ -71,6 +75,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
     for phase in phases.values():
         assert phase.requests > 0
         assert phase.overall().failures == 0
+    # Two worker processes served the phases (uvicorn names each as it starts it), and every
+    # request succeeded whichever of them took it.
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) == 2
     assert set(phases["no pause"].kinds) <= set(KINDS)
     assert figures["database"]["tips"] == 200
     assert "admin (all)" in output.getvalue()

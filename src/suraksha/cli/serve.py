@@ -22,6 +22,14 @@ def serve_command(
         help="Address of the HTTPS reverse proxy in front, whose X-Forwarded-For and "
         "X-Forwarded-Proto headers are trusted (for example 127.0.0.1).",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes answering on the port: one request at a time each uses a core, "
+        "so give an office server about as many as it has cores.",
+    ),
 ) -> None:
     """Run the web application (sign-in, dashboard, subjects, tips, administration, audit log)
     and its JSON API on the workspace database, until Ctrl-C. Create the first admin with
@@ -30,7 +38,7 @@ def serve_command(
     unit's network, run on 127.0.0.1 behind an HTTPS reverse proxy with `--proxy 127.0.0.1`
     (docs/web.md).
 
-    Example: `SURAKSHA_COOKIE_SECURE=false suraksha serve --port 8000`, then open
+    Example: `SURAKSHA_COOKIE_SECURE=false suraksha serve --port 8000 --workers 2`, then open
     http://127.0.0.1:8000/
     """
     current = settings()
@@ -43,4 +51,4 @@ def serve_command(
             "Cookies are Secure: over plain http:// a browser may drop them. For a browser on "
             "this machine, set SURAKSHA_COOKIE_SECURE=false."
         )
-    serve(current, host=host, port=port, proxy=proxy)
+    serve(current, host=host, port=port, proxy=proxy, workers=workers)

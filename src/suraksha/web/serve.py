@@ -7,14 +7,22 @@ A session cookie sent over plain HTTP can be read by anyone on the path, so:
   proxy in front (nginx, Caddy); a non-loopback binding with `SURAKSHA_COOKIE_SECURE=false` is
   refused. Behind the proxy, `--proxy` trusts its X-Forwarded-For/-Proto so that sign-in
   throttling sees the real client address.
+
+Every request is Python on one core, so one process answers one request at a time on CPU;
+`workers` starts that many processes on the same port (uvicorn's supervisor), each building the
+application from the environment (`app_from_environment`), as the command line reads its
+settings. Nothing a request needs lives in one process: sessions, CSRF tokens, lockouts and the
+audit chain are in the database; only the per-address sign-in throttle counts per process
+(web/throttle.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Final
+from typing import Any, Final
 
 import uvicorn
+from fastapi import FastAPI
 
 from suraksha.config import Settings
 from suraksha.errors import UserInputError
@@ -45,22 +53,41 @@ def check_binding(settings: Settings, host: str) -> None:
         )
 
 
+def app_from_environment() -> FastAPI:
+    """The application on the workspace the environment names (each worker process's)."""
+    return create_app(Settings.from_env())
+
+
 def serve(
     settings: Settings,
     *,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     proxy: str | None = None,
+    workers: int = 1,
 ) -> None:
-    """Run the application until interrupted; `proxy` is the reverse proxy's address to trust."""
+    """Run the application until interrupted; `proxy` is the reverse proxy's address to trust.
+
+    With `workers` above 1 each worker process reads its settings from the environment
+    (`Settings.from_env`), which must therefore name the same workspace as `settings`.
+    """
     check_binding(settings, host)
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=proxy is not None,
-        forwarded_allow_ips=proxy,
-        server_header=False,
-        date_header=True,
-    )
+    if workers < 1:
+        raise UserInputError(f"--workers must be 1 or more, not {workers}.")
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": proxy is not None,
+        "forwarded_allow_ips": proxy,
+        "server_header": False,
+        "date_header": True,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        if Settings.from_env() != settings:
+            raise UserInputError(
+                "Several workers read their settings from the environment, and it names another "
+                "workspace: set SURAKSHA_HOME and SURAKSHA_DATABASE_URL, or serve one worker."
+            )
+        uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
