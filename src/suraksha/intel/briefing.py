@@ -126,12 +126,13 @@ def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
         )
     priority = session.get(SubjectPriority, subject_id)
     place = session.get(SubjectJurisdiction, subject_id)
-    brief = _brief(session, subject_id, account_ids, priority, place)
+    views = account_views(session, account_ids)
+    brief = _brief(session, subject_id, account_ids, priority, place, views)
     tips = tips_of_accounts(session, account_ids)
     files = [f.file_row_id for tip in tips for f in tip.files]
     return SubjectDossier(
         brief=brief,
-        accounts=account_views(session, account_ids),
+        accounts=views,
         links=links_of(session, account_ids),
         tips=tips,
         matches=matches_for(session, TIP_FILE_TARGET, files),
@@ -158,8 +159,11 @@ def _brief(
     account_ids: list[str],
     priority: SubjectPriority | None,
     place: SubjectJurisdiction | None,
+    views: list[AccountView] | None = None,
 ) -> SubjectBrief:
-    views = account_views(session, account_ids)
+    """The brief of a subject; `views` are its accounts' views when the caller has them."""
+    if views is None:
+        views = account_views(session, account_ids)
     identifiers: dict[str, list[str]] = {}
     for kind in BRIEF_KINDS:
         # Cleaned values only: masked or malformed text stays in the profile, not in the brief.
