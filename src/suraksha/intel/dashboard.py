@@ -1,9 +1,14 @@
 """The officer's first page: what needs action now, within the actor's jurisdiction.
 
-    subjects needing action   priority first, then the nearest open freshness deadline
+    subjects needing action   priority first, then the nearest freshness deadline open at
+                              assessment (`SubjectPriority.next_deadline`)
     nearest deadlines         open freshness clocks (preservation, IP logs, device) by date
     new tips                  the newest tips of the subjects the actor may see
     subjects by district      how many subjects each (state, district) holds, and how many urgent
+
+Only what is shown is read: the subjects from the score index, the deadlines in the order of the
+deadline stored with each priority (`_nearest_deadlines`), the counts by grouping; a state's
+dashboard costs what an officer's does, not one factor list per subject in reach.
 
 Restricted here, in the domain, with `security.policy.restrict` on the routing table: a district
 officer's query returns only their district's rows, whatever page or API asks. An unrouted subject
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from suraksha.identity.subjects import members_of
@@ -27,6 +32,7 @@ from suraksha.security import audit
 from suraksha.security.policy import Actor, Permission, Scope, require, restrict, scope_of
 from suraksha.storage.base import utcnow
 
+_BATCH: Final = 500  # rows read at a time while looking for the nearest deadlines
 URGENT: Final = 100.0
 """Priority from which a subject counts as urgent in the district counts."""
 LIST_ACTION: Final = "subject.list"
@@ -106,27 +112,32 @@ def dashboard(
     """
     _require_some_reach(actor)
     day = today or utcnow().date()
-    query = select(
+    columns = (
         SubjectPriority.subject_id,
         SubjectPriority.score,
         SubjectPriority.factors,
         SubjectJurisdiction.state,
         SubjectJurisdiction.district,
         SubjectJurisdiction.police_station,
-    ).outerjoin(SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id)
-    query = restrict(
-        query,
-        actor,
-        Permission.SUBJECT_READ,
-        state=SubjectJurisdiction.state.expression,
-        district=SubjectJurisdiction.district.expression,
+    )
+    total = session.scalar(select(func.count()).select_from(_in_reach(actor, columns).subquery()))
+    # The subjects needing action (and those whose tips are read), from the score index.
+    top = session.execute(
+        _in_reach(actor, columns)
+        .order_by(
+            SubjectPriority.score.desc(),
+            SubjectPriority.next_deadline.asc().nulls_last(),
+            SubjectPriority.subject_id,
+        )
+        .limit(max(limit, tip_subjects))
     )
     lines: list[SubjectLine] = []
-    deadlines: list[Deadline] = []
-    for row in session.execute(query):
-        open_clocks = _open_deadlines(row.subject_id, row.factors, row.district, day)
-        deadlines.extend(open_clocks)
-        nearest = min(open_clocks, key=lambda clock: clock.deadline, default=None)
+    for row in top:
+        nearest = min(
+            _open_deadlines(row.subject_id, row.factors, row.district, day),
+            key=lambda clock: clock.deadline,
+            default=None,
+        )
         lines.append(
             SubjectLine(
                 subject_id=row.subject_id,
@@ -139,13 +150,11 @@ def dashboard(
                 top_factors=_top_factors(row.factors),
             )
         )
-    lines.sort(key=lambda line: (-line.priority, line.deadline or date.max, line.subject_id))
-    deadlines.sort(key=lambda clock: (clock.deadline, clock.subject_id, clock.factor))
     board = Dashboard(
         scope=actor.describe_scope(Permission.SUBJECT_READ),
-        total_subjects=len(lines),
+        total_subjects=total or 0,
         subjects=lines[:limit],
-        deadlines=deadlines[:limit],
+        deadlines=_nearest_deadlines(session, actor, columns, day, limit),
         new_tips=_new_tips(session, lines[:tip_subjects], limit),
         districts=_district_counts(session, actor),
     )
@@ -166,12 +175,61 @@ def _require_some_reach(actor: Actor) -> None:
         require(actor, Permission.SUBJECT_READ)
 
 
+def _in_reach(actor: Actor, columns: tuple[Any, ...]) -> Select[Any]:
+    """The priorities (with their routing) of the subjects `actor` may read."""
+    query = select(*columns).outerjoin(
+        SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id
+    )
+    return restrict(
+        query,
+        actor,
+        Permission.SUBJECT_READ,
+        state=SubjectJurisdiction.state.expression,
+        district=SubjectJurisdiction.district.expression,
+    )
+
+
+def _nearest_deadlines(
+    session: Session, actor: Actor, columns: tuple[Any, ...], day: date, limit: int
+) -> list[Deadline]:
+    """The `limit` nearest clocks still open on `day`, of every subject in reach.
+
+    Read in the order of the stored deadline (`SubjectPriority.next_deadline`: the nearest clock
+    open when the subject was assessed), which no open clock of the subject precedes; so once
+    `limit` clocks are found, a subject whose stored deadline is later than the last of them
+    cannot add one. Subjects whose stored deadline has passed since (assessed days ago) come
+    first and are all read: their later clocks may still be open.
+    """
+    stored = SubjectPriority.next_deadline
+    rows = session.execute(
+        _in_reach(actor, columns)
+        .add_columns(stored)
+        .where(stored.is_not(None))
+        .order_by(stored, SubjectPriority.subject_id)
+        .execution_options(yield_per=_BATCH)
+    )
+    found: list[Deadline] = []
+    try:
+        for row in rows:
+            if len(found) >= limit and row.next_deadline > found[limit - 1].deadline:
+                break
+            found.extend(_open_deadlines(row.subject_id, row.factors, row.district, day))
+            found.sort(key=lambda clock: (clock.deadline, clock.subject_id, clock.factor))
+    finally:
+        rows.close()  # the rest is never read
+    return found[:limit]
+
+
 def _open_deadlines(
     subject_id: str, factors: list[Any], district: str | None, day: date
 ) -> list[Deadline]:
+    """The subject's clocks still open on `day` (a clock with no points had expired when the
+    subject was assessed: `freshness.next_deadline` reads them alike)."""
     found: list[Deadline] = []
     for factor in factors or []:
         if not isinstance(factor, dict) or not factor.get("deadline"):
+            continue
+        if float(factor.get("weight", 0)) <= 0:
             continue
         try:
             when = date.fromisoformat(str(factor["deadline"]))
