@@ -3,6 +3,7 @@ that decides when two IP captures name one line at one moment."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv6Address, ip_address
 from pathlib import Path
@@ -304,6 +305,14 @@ def test_a_shared_address_never_links_without_the_same_port(a: IpEvent, b: IpEve
 def test_a_wider_tolerance_never_unlinks(a: IpEvent, b: IpEvent, seconds: int) -> None:
     if events_link(a, b, timedelta(seconds=seconds)) is not None:
         assert events_link(a, b, timedelta(seconds=seconds + 1)) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=events())
+def test_a_flagged_event_differs_only_in_the_flag(a: IpEvent) -> None:
+    flagged = a.flagged()
+    assert flagged == dataclasses.replace(a, flagged_shared=True)
+    assert flagged.shared
 
 
 def refs(*items: tuple[str, IpEvent]) -> list[EventRef]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -156,9 +156,7 @@ class IpBlocks:
             # A capture on a line stored as busy was loaded with its address and port only: it is
             # marked shared here, as the whole line would have marked it (`ips.mark_busy_lines`).
             if event.line in self.busy and not event.shared:
-                refs.append(
-                    EventRef(fact.account_id, replace(event, flagged_shared=True), fact.event_id)
-                )
+                refs.append(EventRef(fact.account_id, event.flagged(), fact.event_id))
             else:
                 refs.append(EventRef(fact.account_id, event, fact.event_id))
             # What only an incremental run's closure asks (a full run recomputes everything).
