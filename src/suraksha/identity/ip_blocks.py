@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import itemgetter
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -215,6 +216,7 @@ def _store(
         block = None if event is None else block_of(event, busy)
         if block is not None:
             rows.append({"event_id": fact.event_id, "account_id": fact.account_id, "block": block})
+    rows.sort(key=itemgetter("event_id"))  # the table's key order: appended, not scattered
     bulk_insert(session.connection(), IpBlock.__table__, rows)  # type: ignore[arg-type]
     return {str(row["block"]) for row in rows}
 
