@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from suraksha.config import Settings
+from suraksha.identity.ips import AddressClass, read_address
 from suraksha.identity.linker import resolve
 from suraksha.identity.names import clean_name, name_key
 from suraksha.identity.probabilistic import (
@@ -146,6 +147,85 @@ def test_an_account_view_gives_its_weak_features() -> None:
     assert weak_record_of("acc1", names=["mohd rafi"], dates_of_birth=["1994-08-21"]) == WeakRecord(
         "acc1", "muhammad rafi", "1994-08-21", "1994", None, None, None, None, None
     )
+
+
+def _weak_record_by_kind(view: AccountView) -> WeakRecord:
+    """`weak_record` as first written: each kind's values filtered from the view on their own."""
+    lines = []
+    for event in view.ip_events:
+        reading = read_address(event.address)
+        if reading is not None and reading.address_class is AddressClass.PUBLIC:
+            lines.append(reading.line)
+
+    def of(*kinds: str) -> list[str]:
+        return [value for kind, _raw, value in view.identifiers if kind in kinds and value]
+
+    return weak_record_of(
+        view.account_id,
+        names=of("name", "display_name"),
+        dates_of_birth=of("date_of_birth"),
+        screen_names=of("screen_name"),
+        pincodes=[a.postal_code for a in view.addresses],
+        cities=[a.city for a in view.addresses if a.city],
+        streets=[a.street for a in view.addresses],
+        lines=lines,
+        numbers=of("phone"),
+        strong=[
+            (k, v) for k, _raw, v in view.identifiers if k in ("email", "phone", "device_id") and v
+        ],
+    )
+
+
+_KINDS = ("name", "display_name", "date_of_birth", "screen_name", "phone", "email", "device_id",
+          "platform_user_id")  # fmt: skip
+_VALUES = st.sampled_from(
+    [
+        "",
+        "ravi kumar",
+        "k ravi",
+        "1994-08-21",
+        "1994-08-01",
+        "instagram:ravi_1994",
+        "+919847012345",
+        "+919847012354",
+        "ravi@example.in",
+        "35-209900-176148-1",
+        "ravi",
+        "x",
+    ]
+)
+_IPS = st.sampled_from(["49.36.1.2", "49.36.1.3", "2409:4073:1:2::5", "10.0.0.1", "100.64.0.9",
+                        "not an address", "203.0.113.7:4455"])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    identifiers=st.lists(st.tuples(st.sampled_from(_KINDS), st.just("raw"), _VALUES | st.none())),
+    places=st.lists(
+        st.tuples(
+            st.sampled_from([None, "12 MG Road", "No. 7/764, Station Road", "Road"]),
+            st.sampled_from([None, "", "Kochi", "Kochi ", "Trivandrum"]),
+            st.sampled_from([None, "682001", "695610"]),
+        ),
+        max_size=3,
+    ),
+    ips=st.lists(_IPS, max_size=5),
+)
+def test_a_view_gives_the_features_its_values_give_kind_by_kind(
+    identifiers: list[tuple[str, str, str | None]],
+    places: list[tuple[str | None, str | None, str | None]],
+    ips: list[str],
+) -> None:
+    view = AccountView(
+        "acc",
+        "r1",
+        "reported",
+        None,
+        identifiers=identifiers,
+        addresses=[AddressView("r1", "/x", s, c, None, p, "IN") for s, c, p in places],
+        ip_events=[IpEventView(ip, None, None, None, None) for ip in ips],
+    )
+    assert weak_record(view) == _weak_record_by_kind(view)
 
 
 def test_strong_identifiers_of_two_kinds_that_differ_are_a_conflict() -> None:

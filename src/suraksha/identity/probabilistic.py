@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -65,6 +66,7 @@ _U_SEED = 1  # random sampling of u (when asked for) is seeded: the same records
 # Handles are reported as "<service>:<handle>"; a trailing number is often added when the stem is
 # taken, so the stem without it is compared too.
 _TRAILING_DIGITS = re.compile(r"[\d_.]+$")
+_NOT_DIGIT = re.compile(r"\D")
 NAME_KINDS = ("name", "display_name")
 STRONG_CONFLICT_KINDS = ("email", "phone", "device_id")
 # Identifiers compared for near-equality (a typing error), as weak evidence: phone numbers, which
@@ -110,36 +112,55 @@ class WeakPair:
 
 def _first(values: Iterable[str | None]) -> str | None:
     """The first of the values in sorted order (not in the order given: the same on every read)."""
-    return min((value for value in values if value), default=None)
+    present = [value for value in values if value]
+    return min(present) if present else None
 
 
 def weak_record(view: AccountView) -> WeakRecord:
-    """The weak features of one account view."""
-    lines: list[str] = []
-    for event in view.ip_events:
-        reading = read_address(event.address)
-        if reading is not None and reading.address_class is AddressClass.PUBLIC:
-            lines.append(reading.line)
+    """The weak features of one account view (`weak_record_of` on its values, sorted by kind in
+    one pass over its identifiers: a full resolution takes a million of these)."""
+    names: list[str] = []
+    dobs: list[str] = []
+    handles: list[str] = []
+    numbers: list[str] = []
+    strong: list[tuple[str, str]] = []
+    for kind, _raw, value in view.identifiers:
+        if not value:
+            continue
+        if kind in NAME_KINDS:
+            names.append(value)
+        elif kind == "date_of_birth":
+            dobs.append(value)
+        elif kind == "screen_name":
+            handles.append(value)
+        if kind in NUMBER_KINDS:
+            numbers.append(value)
+        if kind in STRONG_CONFLICT_KINDS:
+            strong.append((kind, value))
+    lines = [line for event in view.ip_events if (line := _public_line(event.address))]
+    addresses = view.addresses
     return weak_record_of(
         view.account_id,
-        names=(value for kind, _raw, value in view.identifiers if kind in NAME_KINDS and value),
-        dates_of_birth=(
-            value for kind, _raw, value in view.identifiers if kind == "date_of_birth" and value
-        ),
-        screen_names=(
-            value for kind, _raw, value in view.identifiers if kind == "screen_name" and value
-        ),
-        pincodes=(a.postal_code for a in view.addresses),
-        cities=(a.city for a in view.addresses if a.city),
-        streets=(a.street for a in view.addresses),
+        names=names,
+        dates_of_birth=dobs,
+        screen_names=handles,
+        pincodes=[a.postal_code for a in addresses],
+        cities=[a.city for a in addresses if a.city],
+        streets=[a.street for a in addresses],
         lines=lines,
-        numbers=(value for kind, _raw, value in view.identifiers if kind in NUMBER_KINDS and value),
-        strong=(
-            (kind, value)
-            for kind, _raw, value in view.identifiers
-            if kind in STRONG_CONFLICT_KINDS and value
-        ),
+        numbers=numbers,
+        strong=strong,
     )
+
+
+@lru_cache(maxsize=1 << 19)
+def _public_line(address: str) -> str | None:
+    """The line of a capture's address when it is a public one (a home's or a phone's), else
+    None; once per address text (captures repeat their addresses)."""
+    reading = read_address(address)
+    if reading is not None and reading.address_class is AddressClass.PUBLIC:
+        return reading.line
+    return None
 
 
 def weak_record_of(
@@ -165,25 +186,24 @@ def weak_record_of(
     both are reduced to features by the same rules.
     """
     keys = [name_key(value) for value in names if value]
-    dobs = [value for value in dates_of_birth if value and value[8:10] != _PLACEHOLDER_DAY]
-    handle = _first(fold(value.split(":", 1)[-1]) for value in screen_names if value)
+    dob = _first([value for value in dates_of_birth if value and value[8:10] != _PLACEHOLDER_DAY])
+    handle = _first([fold(value.split(":", 1)[-1]) for value in screen_names if value])
     stem = _TRAILING_DIGITS.sub("", handle) if handle else None
     used: Counter[str] = Counter(line for line in lines if line)
-    dob = _first(dobs)
-    digits = (re.sub(r"\D", "", value) for value in numbers if value)
+    digits = [_NOT_DIGIT.sub("", value) for value in numbers if value]
     return WeakRecord(
         account_id=record_id,
-        name_key=_first(key for key in keys if " " in key),  # one word is no name to link on
+        name_key=_first([key for key in keys if " " in key]),  # one word is no name to link on
         dob=dob,
         dob_year=dob[:4] if dob else None,
         handle=handle,
         handle_stem=stem if stem and len(stem) >= 5 else None,
         pincode=_first(pincodes),
-        city=_first(fold(city) for city in cities if city),
+        city=_first([fold(city) for city in cities if city]),
         line=min(used, key=lambda line: (-used[line], line)) if used else None,
         strong=frozenset(strong),
-        street=_first(street_key(street) for street in streets if street),
-        number=_first(value for value in digits if len(value) >= _MIN_NUMBER_DIGITS),
+        street=_first([street_key(street) for street in streets if street]),
+        number=_first([value for value in digits if len(value) >= _MIN_NUMBER_DIGITS]),
     )
 
 
