@@ -12,7 +12,7 @@ memory is that process's VmHWM):
    that decides what is stored; `--rebuild` forces a new one. On PostgreSQL (`--database-url`, an
    admin URL) each size is built into a throwaway database, dropped at the end.
 2. **read** (baseline): read only what `resolve` reads — account ids, strong identifiers, IP
-   events and the account views the probabilistic layer scores.
+   events and the account values the probabilistic layer scores.
 3. **resolve from scratch**: `--no-probabilistic`, then with the probabilistic layer (`--full`).
 4. **incremental**: store the `--extra` next reports, then `resolve` again (incremental), with the
    probabilistic layer after step 3's run; and, on a fresh copy of the N-report database,

@@ -5,7 +5,7 @@ line: the step, its seconds, CPU seconds, peak resident memory (MiB) and what it
 - `build`: plan a corpus, store its first `--reports` reports (`synthetic.bulk_load`: intake's own
   ingest path, from memory), and pickle the next `--extra` reports to `--extra-file`;
 - `add`: store the pickled extra reports (new tips for an incremental run);
-- `read`: read what `resolve` reads (account ids, strong identifiers, IP events, account views),
+- `read`: read what `resolve` reads (account ids, strong identifiers, IP events, account values),
   and nothing else: the floor any resolution pays;
 - `resolve`: `identity.linker.resolve`, deterministic (`--mode det`) or with the probabilistic
   layer (`--mode prob`), full with `--full`, with the time of each phase; `--profile FILE` writes a
@@ -26,7 +26,13 @@ from typing import Any
 
 from suraksha.config import Settings
 from suraksha.identity.linker import STRONG_KINDS, resolve
-from suraksha.intake.accounts import account_ids, account_views, identifier_facts, ip_event_facts
+from suraksha.identity.probabilistic import WEAK_KINDS
+from suraksha.intake.accounts import (
+    account_ids,
+    every_account_values,
+    identifier_facts,
+    ip_event_facts,
+)
 from suraksha.storage.session import transaction
 from suraksha.synthetic.bulk_load import load_reports
 from suraksha.synthetic.plan import plan_corpus
@@ -87,8 +93,8 @@ def read(url: str, args: argparse.Namespace) -> dict[str, Any]:
         events = sum(1 for _ in ip_event_facts(session))
         phases["ip events"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        views = len(account_views(session, accounts))
-        phases["account views"] = time.perf_counter() - mark
+        views = sum(1 for _ in every_account_values(session, WEAK_KINDS))
+        phases["account values"] = time.perf_counter() - mark
     engine.dispose()
     return {
         "accounts": len(accounts),

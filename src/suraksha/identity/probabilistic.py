@@ -42,7 +42,7 @@ from typing import Any
 
 from suraksha.identity.ips import AddressClass, read_address
 from suraksha.identity.names import fold, name_key
-from suraksha.intake.accounts import AccountView
+from suraksha.intake.accounts import AccountValues, AccountView, values_of_view
 
 # Splink logs its progress at INFO; a resolve prints its own.
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -74,6 +74,8 @@ STRONG_CONFLICT_KINDS = ("email", "phone", "device_id")
 # often one keystroke apart: "rahul.sharma1", "rahul.sharma2"), user ids (issued by platforms in
 # sequence, never typed by the user) or device ids (a shop's handsets have consecutive serials).
 NUMBER_KINDS = ("phone",)
+# Every identifier kind the features are taken from.
+WEAK_KINDS = (*NAME_KINDS, "date_of_birth", "screen_name", *NUMBER_KINDS, *STRONG_CONFLICT_KINDS)
 _MIN_NUMBER_DIGITS = 6  # shorter numbers are extensions or fragments, near to far too many others
 
 
@@ -117,16 +119,19 @@ def _first(values: Iterable[str | None]) -> str | None:
 
 
 def weak_record(view: AccountView) -> WeakRecord:
-    """The weak features of one account view (`weak_record_of` on its values, sorted by kind in
-    one pass over its identifiers: a full resolution takes a million of these)."""
+    """The weak features of one account view."""
+    return weak_record_of_values(values_of_view(view, WEAK_KINDS))
+
+
+def weak_record_of_values(values: AccountValues) -> WeakRecord:
+    """The weak features of an account's values (`intake.accounts.every_account_values`, which a
+    full resolution streams, or an account view's), sorted by kind in one pass."""
     names: list[str] = []
     dobs: list[str] = []
     handles: list[str] = []
     numbers: list[str] = []
     strong: list[tuple[str, str]] = []
-    for kind, _raw, value in view.identifiers:
-        if not value:
-            continue
+    for kind, value in values.identifiers:
         if kind in NAME_KINDS:
             names.append(value)
         elif kind == "date_of_birth":
@@ -137,17 +142,16 @@ def weak_record(view: AccountView) -> WeakRecord:
             numbers.append(value)
         if kind in STRONG_CONFLICT_KINDS:
             strong.append((kind, value))
-    lines = [line for event in view.ip_events if (line := _public_line(event.address))]
-    addresses = view.addresses
+    places = values.places
     return weak_record_of(
-        view.account_id,
+        values.account_id,
         names=names,
         dates_of_birth=dobs,
         screen_names=handles,
-        pincodes=[a.postal_code for a in addresses],
-        cities=[a.city for a in addresses if a.city],
-        streets=[a.street for a in addresses],
-        lines=lines,
+        pincodes=[code for _street, _city, code in places],
+        cities=[city for _street, city, _code in places if city],
+        streets=[street for street, _city, _code in places],
+        lines=[line for address in values.ip_addresses if (line := _public_line(address))],
         numbers=numbers,
         strong=strong,
     )

@@ -1,6 +1,6 @@
 """Weak evidence kept between resolutions, so that an incremental run scores only new accounts.
 
-    full run      every account's view ─► WeakRecord (views streamed, one account at a time)
+    full run      every account's values ─► WeakRecord (streamed, one account at a time)
                   ─► the model over all records ─► both tables replaced
     incremental   stored records + records of the accounts new since the last run (the only
                   views read)
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from suraksha.identity.models import WeakFeatures, WeakPairRow
 from suraksha.identity.probabilistic import (
     DEFAULT_THRESHOLD,
+    WEAK_KINDS,
     WeakPair,
     WeakRecord,
     blocked_with,
@@ -37,8 +38,9 @@ from suraksha.identity.probabilistic import (
     guarded,
     weak_pairs,
     weak_record,
+    weak_record_of_values,
 )
-from suraksha.intake.accounts import account_views, every_account_view
+from suraksha.intake.accounts import account_views, every_account_values
 from suraksha.storage.bulk import bulk_insert
 
 _VIEW_BATCH = 20_000  # account views held at once while features are taken from them
@@ -78,8 +80,8 @@ def weak_evidence(
 
 def _full(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
     wanted = set(accounts)
-    views = every_account_view(session, details=False)
-    records = [weak_record(view) for view in views if view.account_id in wanted]
+    every = every_account_values(session, WEAK_KINDS)
+    records = [weak_record_of_values(values) for values in every if values.account_id in wanted]
     pairs = weak_pairs(records, threshold=threshold)
     session.execute(delete(WeakPairRow))
     session.execute(delete(WeakFeatures))

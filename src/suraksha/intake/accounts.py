@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from suraksha.intake.models import Account, Address, Identifier, IpEvent, Tip
@@ -226,68 +226,68 @@ def ip_event_view(event: IpEvent) -> IpEventView:
     )
 
 
-def every_account_view(
-    session: Session, role: AccountRole = AccountRole.REPORTED, *, details: bool = True
-) -> Iterator[AccountView]:
-    """The view of every account in the role, in account-id order, as `account_views` builds it.
+@dataclass(frozen=True, slots=True)
+class AccountValues:
+    """What one account holds, as values without their provenance (no raw text, paths or times):
+    for passes over the whole workspace that only compare values."""
 
-    For passes over the whole workspace (a full resolution's weak evidence): four scans ordered by
-    account, merged as they stream, instead of four queries a batch of 500 accounts; only one
-    account's rows are held at a time. Without `details` the JSON parts (estimated location, prior
-    reports, the platform's other details) are left empty: decoding them is a third of the read.
-    """
+    account_id: str
+    identifiers: list[tuple[str, str]]  # (kind, cleaned value) of the kinds asked for
+    places: list[tuple[str | None, str | None, str | None]]  # (street, city, postal code)
+    ip_addresses: list[str]  # each capture's address text, in capture order
+
+
+def every_account_values(
+    session: Session, kinds: Iterable[str], role: AccountRole = AccountRole.REPORTED
+) -> Iterator[AccountValues]:
+    """The values of every account in the role, in account-id order: the cleaned identifiers of
+    `kinds` (uncleaned ones left out), each address's street, city and postal code, and each IP
+    capture's address; in the order `account_views` gives them. Three narrow scans ordered by
+    account, merged as they stream: a full resolution's weak evidence reads a million accounts,
+    and the views' raw texts, provenance and capture instants (parsed on SQLite) cost it half."""
     reported = Account.role == role.value
     identifiers = _Grouped(
         session.execute(
-            select(Identifier.account_id, Identifier.kind, Identifier.raw, Identifier.value)
+            select(Identifier.account_id, Identifier.kind, Identifier.value)
             .join(Account, Account.id == Identifier.account_id)
-            .where(reported)
+            .where(reported, Identifier.kind.in_(sorted(set(kinds))), Identifier.value.is_not(None))
             .order_by(Identifier.account_id, Identifier.id)
         )
     )
-    addresses = _Grouped(
+    places = _Grouped(
         session.execute(
-            select(Address.account_id, Tip.source_id, Address.path, Address.street,
-                   Address.city, Address.state, Address.postal_code, Address.country)
+            select(Address.account_id, Address.street, Address.city, Address.postal_code)
             .join(Account, Account.id == Address.account_id)
-            .join(Tip, Tip.id == Account.tip_id)
             .where(reported)
             .order_by(Address.account_id, Address.id)
         )
-    )  # fmt: skip
-    events = _Grouped(
+    )
+    captures = _Grouped(
         session.execute(
-            select(IpEvent.account_id, IpEvent.address, IpEvent.port, IpEvent.at,
-                   IpEvent.at_text, IpEvent.event, IpEvent.possible_proxy)
+            select(IpEvent.account_id, IpEvent.address)
             .join(Account, Account.id == IpEvent.account_id)
             .where(reported)
             .order_by(IpEvent.account_id, IpEvent.id)
         )
-    )  # fmt: skip
-    json_parts = (
-        (Account.estimated_location, Account.prior_reports, Account.details)
-        if details
-        else (null(), null(), null())
     )
-    rows = session.execute(
-        select(Account.id, Tip.source_id, Account.role, Account.service, *json_parts)
-        .join(Tip, Tip.id == Account.tip_id)
-        .where(reported)
-        .order_by(Account.id)
-    )
-    for account_id, report_id, role_value, service, location, prior, extra in rows:
-        yield AccountView(
-            account_id=account_id,
-            report_id=report_id,
-            role=role_value,
-            service=service,
-            identifiers=[(kind, raw, value) for kind, raw, value in identifiers.take(account_id)],
-            addresses=[AddressView(*row) for row in addresses.take(account_id)],
-            estimated_location=dict(location or {}),
-            ip_events=[IpEventView(*row) for row in events.take(account_id)],
-            prior_reports=[str(p) for p in prior or ()],
-            details=dict(extra or {}),
+    for account_id in session.scalars(select(Account.id).where(reported).order_by(Account.id)):
+        yield AccountValues(
+            account_id,
+            [(kind, value) for kind, value in identifiers.take(account_id) if value],
+            [(street, city, code) for street, city, code in places.take(account_id)],
+            [address for (address,) in captures.take(account_id)],
         )
+
+
+def values_of_view(view: AccountView, kinds: Iterable[str]) -> AccountValues:
+    """An account view's values, as `every_account_values` reads them."""
+    wanted = frozenset(kinds)
+    return AccountValues(
+        view.account_id,
+        [(kind, value) for kind, _raw, value in view.identifiers if kind in wanted and value],
+        [(a.street, a.city, a.postal_code) for a in view.addresses],
+        [event.address for event in view.ip_events],
+    )
 
 
 class _Grouped:
