@@ -85,6 +85,7 @@ from suraksha.intake.accounts import (
     account_ids,
     account_views,
     identifier_facts,
+    identifier_values,
 )
 from suraksha.intake.records import IdentifierKind
 from suraksha.storage.base import utcnow
@@ -257,11 +258,10 @@ class _Components:
             item: set(values) for item, values in (strong or {}).items() if item in self._parent
         }
         # Telling names each set goes by, for the shared-line guard.
-        self._names: dict[str, set[str]] = {
-            item: set(telling(values))
-            for item, values in (names or {}).items()
-            if item in self._parent and telling(values)
-        }
+        self._names: dict[str, set[str]] = {}
+        for item, values in (names or {}).items():
+            if item in self._parent and (told := set(telling(values))):
+                self._names[item] = told
 
     def names(self, item: str) -> tuple[str, ...]:
         """The telling names the set holding `item` goes by, sorted."""
@@ -513,9 +513,12 @@ def _why_full(session: Session, params: LinkParameters) -> str | None:
 def _names(session: Session, scope: set[str], *, whole: bool) -> dict[str, set[str]]:
     """The cleaned names and display names of the accounts in scope (`whole`: scope is all)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for fact in identifier_facts(session, NAME_EVIDENCE, accounts=None if whole else scope):
-        if fact.account_id in scope:
-            found[fact.account_id].add(fact.value)
+    if whole:
+        for account_id, _kind, value in identifier_values(session, NAME_EVIDENCE):
+            found[account_id].add(value)
+        return dict(found)
+    for fact in identifier_facts(session, NAME_EVIDENCE, accounts=scope):
+        found[fact.account_id].add(fact.value)
     return dict(found)
 
 

@@ -128,6 +128,26 @@ def identifier_facts(
         yield from _facts(session, query, wanted_kinds)
 
 
+def identifier_values(
+    session: Session, kinds: Iterable[str], role: AccountRole = AccountRole.REPORTED
+) -> Iterator[tuple[str, str, str]]:
+    """(account id, kind, cleaned value) of every identifier of the given kinds on accounts in
+    the role, uncleaned ones left out: `identifier_facts` without provenance (report, raw text,
+    path), for whole-workspace passes that only need the values."""
+    query = (
+        select(Identifier.account_id, Identifier.kind, Identifier.value)
+        .join(Account, Account.id == Identifier.account_id)
+        .where(
+            Account.role == role.value,
+            Identifier.kind.in_(sorted(set(kinds))),
+            Identifier.value.is_not(None),
+        )
+    )
+    for account_id, kind, value in session.execute(query):
+        if account_id is not None and value:
+            yield account_id, kind, value
+
+
 def _in_batches(queries: list[_Q], column: Any, values: Iterable[Any] | None) -> list[_Q]:
     """Each query narrowed to `column IN` one batch of `values` (every query, every batch); the
     queries unchanged when `values` is None (no filter)."""
@@ -246,11 +266,14 @@ def every_account_values(
     account, merged as they stream: a full resolution's weak evidence reads a million accounts,
     and the views' raw texts, provenance and capture instants (parsed on SQLite) cost it half."""
     reported = Account.role == role.value
+    wanted = frozenset(kinds)
+    # Kinds and uncleaned values are dropped as rows are read: filtering them in SQL makes SQLite
+    # read the (kind, value) index and sort millions of rows by account (`identifier_facts`).
     identifiers = _Grouped(
         session.execute(
             select(Identifier.account_id, Identifier.kind, Identifier.value)
             .join(Account, Account.id == Identifier.account_id)
-            .where(reported, Identifier.kind.in_(sorted(set(kinds))), Identifier.value.is_not(None))
+            .where(reported)
             .order_by(Identifier.account_id, Identifier.id)
         )
     )
@@ -273,7 +296,7 @@ def every_account_values(
     for account_id in session.scalars(select(Account.id).where(reported).order_by(Account.id)):
         yield AccountValues(
             account_id,
-            [(kind, value) for kind, value in identifiers.take(account_id) if value],
+            [(k, v) for k, v in identifiers.take(account_id) if v and k in wanted],
             [(street, city, code) for street, city, code in places.take(account_id)],
             [address for (address,) in captures.take(account_id)],
         )
