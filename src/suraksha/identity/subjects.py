@@ -63,6 +63,30 @@ def memberships(session: Session) -> dict[str, list[str]]:
     return dict(result)
 
 
+def subject_ids(session: Session) -> list[str]:
+    """Ids of every subject (each has members), sorted."""
+    return list(
+        session.scalars(
+            select(SubjectMember.subject_id).distinct().order_by(SubjectMember.subject_id)
+        )
+    )
+
+
+def subjects_members(session: Session, subject_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The member account ids of each of these subjects, sorted (an empty list for none)."""
+    chosen = sorted(set(subject_ids))
+    result: dict[str, list[str]] = {subject_id: [] for subject_id in chosen}
+    for batch in _batches(chosen):
+        rows = session.execute(
+            select(SubjectMember.subject_id, SubjectMember.account_id)
+            .where(SubjectMember.subject_id.in_(batch))
+            .order_by(SubjectMember.subject_id, SubjectMember.account_id)
+        )
+        for subject_id, account_id in rows:
+            result[subject_id].append(account_id)
+    return result
+
+
 def members_of(session: Session, subject_id: str) -> list[str]:
     """The account ids of one subject (empty when the subject does not exist)."""
     return list(

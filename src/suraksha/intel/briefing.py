@@ -5,19 +5,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suraksha.errors import UserInputError
 from suraksha.hashing.matcher import MatchView, matches_for
-from suraksha.identity.subjects import LinkView, links_of, members_of, memberships
+from suraksha.identity.subjects import (
+    LinkView,
+    links_of,
+    members_of,
+    subject_ids,
+    subjects_members,
+)
 from suraksha.intake.accounts import AccountView, account_views
 from suraksha.intake.tips import TIP_FILE_TARGET, TipFacts, tips_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
 
+_CHUNK = 500  # subjects whose briefs are built together (their accounts' views read in one go)
+_Row = TypeVar("_Row", SubjectPriority, SubjectJurisdiction)
 # Identifier kinds shown in a brief, strongest first.
 BRIEF_KINDS = ("email", "phone", "platform_user_id", "device_id", "screen_name", "name")
 
@@ -82,39 +90,60 @@ def subject_briefs(
     due_by: date | None = None,
     limit: int | None = None,
 ) -> list[SubjectBrief]:
-    """Subjects ranked by priority (highest first, then id), optionally only those of one
-    district, of at least `min_priority`, or with a freshness deadline still open on or before
-    `due_by` (evidence about to be lost: a platform's preservation, operator or CERT-In logs, a
-    device-wipe horizon)."""
-    priorities = {p.subject_id: p for p in session.scalars(select(SubjectPriority))}
-    places = {j.subject_id: j for j in session.scalars(select(SubjectJurisdiction))}
-    members = memberships(session)
-    order = sorted(
-        members, key=lambda sid: (-(priorities[sid].score if sid in priorities else 0.0), sid)
+    """Subjects ranked by priority (highest first, then id; an unassessed subject counts 0),
+    optionally only those of one district, of at least `min_priority`, or with a freshness
+    deadline still open on or before `due_by` (evidence about to be lost: a platform's
+    preservation, operator or CERT-In logs, a device-wipe horizon).
+
+    Filtered, ranked and cut in SQL when a filter is given (the deadline is the one stored with
+    each priority, `freshness.next_deadline`); otherwise ranked from every subject's id and
+    score. The briefs are then built `_CHUNK` subjects at a time, their accounts' views read
+    together.
+    """
+    ranking = (SubjectPriority.score.desc(), SubjectPriority.subject_id)
+    assessed = select(SubjectPriority.subject_id, SubjectPriority.score).outerjoin(
+        SubjectJurisdiction, SubjectJurisdiction.subject_id == SubjectPriority.subject_id
     )
     if district is not None:
-        wanted = district.strip().casefold()
-        order = [
-            sid
-            for sid in order
-            if sid in places and (places[sid].district or "").casefold() == wanted
-        ]
+        wanted = district.strip().upper()
+        assessed = assessed.where(func.upper(SubjectJurisdiction.district) == wanted)
     if min_priority is not None:
-        order = [
-            sid for sid in order if sid in priorities and priorities[sid].score >= min_priority
-        ]
+        assessed = assessed.where(SubjectPriority.score >= min_priority)
     if due_by is not None:
-        order = [
-            sid
-            for sid in order
-            if sid in priorities
-            and _due(priorities[sid].factors, priorities[sid].computed_at, due_by)
-        ]
-    if limit is not None:
-        order = order[:limit]
-    return [
-        _brief(session, sid, members[sid], priorities.get(sid), places.get(sid)) for sid in order
-    ]
+        assessed = assessed.where(SubjectPriority.next_deadline <= due_by)
+    if district is not None or min_priority is not None or due_by is not None:
+        # Each filter needs an assessment: only assessed subjects can pass.
+        order = list(session.scalars(assessed.with_only_columns(SubjectPriority.subject_id)
+                                     .order_by(*ranking).limit(limit)))  # fmt: skip
+    else:
+        scores = {subject_id: score for subject_id, score in session.execute(assessed)}
+        everyone = subject_ids(session)  # unassessed subjects rank as 0
+        order = sorted(everyone, key=lambda sid: (-scores.get(sid, 0.0), sid))[:limit]
+    briefs: list[SubjectBrief] = []
+    for start in range(0, len(order), _CHUNK):
+        chunk = order[start : start + _CHUNK]
+        members = subjects_members(session, chunk)
+        priorities = _by_subject(session, SubjectPriority, chunk)
+        places = _by_subject(session, SubjectJurisdiction, chunk)
+        views: dict[str, AccountView] = {
+            view.account_id: view
+            for view in account_views(session, [a for sid in chunk for a in members[sid]])
+        }
+        for sid in chunk:
+            own = sorted(
+                (views[a] for a in members[sid] if a in views),
+                key=lambda view: (view.report_id, view.account_id),
+            )
+            briefs.append(
+                _brief(session, sid, members[sid], priorities.get(sid), places.get(sid), own)
+            )
+    return briefs
+
+
+def _by_subject(session: Session, model: type[_Row], subject_ids: list[str]) -> dict[str, _Row]:
+    """The rows of a per-subject table (priority, jurisdiction) for these subjects."""
+    rows = session.scalars(select(model).where(model.subject_id.in_(subject_ids)))
+    return {row.subject_id: row for row in rows}
 
 
 def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
@@ -139,18 +168,6 @@ def subject_dossier(session: Session, subject_id: str) -> SubjectDossier:
         candidates=list(place.candidates) if place else [],
         routing_notes=[str(note) for note in place.notes] if place else [],
     )
-
-
-def _due(factors: list[dict[str, Any]], computed_at: datetime, due_by: date) -> bool:
-    """Whether a freshness clock's deadline falls between the assessment and `due_by` (a clock
-    already expired when assessed has 0 points and is not "due": that evidence is gone)."""
-    for factor in factors:
-        deadline = factor.get("deadline")
-        if deadline and factor.get("weight", 0) > 0:
-            when = date.fromisoformat(str(deadline))
-            if computed_at.date() <= when <= due_by:
-                return True
-    return False
 
 
 def _brief(
