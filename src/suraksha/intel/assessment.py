@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from suraksha.config import Settings
 from suraksha.hashing.matcher import matches_for
 from suraksha.identity.subjects import memberships
-from suraksha.intake.accounts import AccountView, account_views
+from suraksha.intake.accounts import AccountView, account_views, views_in_order
 from suraksha.intake.records import IdentifierKind
 from suraksha.intake.tips import TIP_FILE_TARGET, FileFacts, TipFacts, tip_facts, tip_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
@@ -146,8 +146,7 @@ class _ChunkReader:
     def subject(self, account_ids: Sequence[str]) -> tuple[list[AccountView], list[TipFacts]]:
         """A subject's account views and tips, in the order `account_views` and
         `tips_of_accounts` give them (by report number, then account or tip id)."""
-        views = [self.views[a] for a in account_ids if a in self.views]
-        views.sort(key=lambda view: (view.report_id, view.account_id))
+        views = views_in_order(self.views, account_ids)
         tip_ids = {self.tip_of[a] for a in account_ids if a in self.tip_of}
         tips = sorted((self.tips[t] for t in tip_ids), key=lambda tip: (tip.report_id, tip.tip_id))
         return views, tips

@@ -20,7 +20,7 @@ from suraksha.identity.subjects import (
     subject_ids,
     subjects_members,
 )
-from suraksha.intake.accounts import AccountView, account_views
+from suraksha.intake.accounts import AccountView, account_views, views_in_order
 from suraksha.intake.tips import TIP_FILE_TARGET, TipFacts, tips_of_accounts
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
 
@@ -130,10 +130,7 @@ def subject_briefs(
             for view in account_views(session, [a for sid in chunk for a in members[sid]])
         }
         for sid in chunk:
-            own = sorted(
-                (views[a] for a in members[sid] if a in views),
-                key=lambda view: (view.report_id, view.account_id),
-            )
+            own = views_in_order(views, members[sid])
             briefs.append(
                 _brief(session, sid, members[sid], priorities.get(sid), places.get(sid), own)
             )

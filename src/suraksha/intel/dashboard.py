@@ -200,6 +200,8 @@ def _nearest_deadlines(
     cannot add one. Subjects whose stored deadline has passed since (assessed days ago) come
     first and are all read: their later clocks may still be open.
     """
+    if limit <= 0:
+        return []
     stored = SubjectPriority.next_deadline
     rows = session.execute(
         _in_reach(actor, columns)
@@ -215,9 +217,10 @@ def _nearest_deadlines(
                 break
             found.extend(_open_deadlines(row.subject_id, row.factors, row.district, day))
             found.sort(key=lambda clock: (clock.deadline, clock.subject_id, clock.factor))
+            del found[limit:]  # only the nearest are shown: the list stays short to sort
     finally:
         rows.close()  # the rest is never read
-    return found[:limit]
+    return found
 
 
 def _open_deadlines(
