@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pickle
 import resource
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -47,6 +49,71 @@ def peak_resident_mib() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/self/status: peak memory is measured on Linux only")
+
+
+class ProcessTree:
+    """Samples this process and its descendants (a resolve's scoring process is forked by a fork
+    server, so neither its memory nor its CPU shows in getrusage): the peak of their summed
+    resident memory, and the CPU time each descendant had used when last seen (a sample every
+    `interval` seconds, so a descendant's last fraction of a second may be missed)."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_bytes = 0
+        self._cpu_ticks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ProcessTree:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak_bytes / 2**20
+
+    @property
+    def descendants_cpu_seconds(self) -> float:
+        return sum(self._cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def _sample(self) -> None:
+        parents: dict[int, int] = {}
+        stats: dict[int, list[str]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended since the listing
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            stats[pid] = fields
+        tree, frontier = {os.getpid()}, [os.getpid()]
+        while frontier:
+            parent = frontier.pop()
+            children = [pid for pid, ppid in parents.items() if ppid == parent]
+            tree.update(children)
+            frontier.extend(children)
+        resident = 0
+        for pid in tree:
+            stat = stats.get(pid)
+            if stat is None:
+                continue
+            resident += int(stat[21]) * self._page  # rss, in pages
+            if pid != os.getpid():
+                self._cpu_ticks[pid] = int(stat[11]) + int(stat[12])  # utime + stime
+        self.peak_bytes = max(self.peak_bytes, resident)
 
 
 def build(url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -126,9 +193,13 @@ def run_resolve(url: str, args: argparse.Namespace) -> dict[str, Any]:
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     if profiler:
         profiler.enable()
-    with transaction(engine) as session:
+    with ProcessTree() as tree, transaction(engine) as session:
         result = resolve(
-            session, full=args.full, probabilistic=args.mode == "prob", on_step=on_step
+            session,
+            full=args.full,
+            probabilistic=args.mode == "prob",
+            on_step=on_step,
+            workers=args.resolve_workers,
         )
     on_step("committed")
     if profiler:
@@ -145,6 +216,11 @@ def run_resolve(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "weak_pairs": result.weak_pairs,
         "weak_scored": result.weak_scored,
         "ip_captures": result.ip_captures,
+        "scored_apart": result.scored_apart,
+        "apart_failed": result.apart_failed,
+        # This process and its descendants together (the scoring process runs beside it).
+        "tree_peak_mib": round(tree.peak_mib, 1),
+        "descendants_cpu_seconds": round(tree.descendants_cpu_seconds, 2),
         "phases": phases,
         **({"traced_peak_mib": memory} if memory else {}),
     }
@@ -163,7 +239,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=0)
     parser.add_argument("--extra", type=int, default=0)
     parser.add_argument("--extra-file", default="")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="load processes (build, add)")
+    parser.add_argument("--resolve-workers", type=int, default=None,
+                        help="resolve's workers (default: its own choice)")  # fmt: skip
     parser.add_argument("--mode", choices=("det", "prob"), default="det")
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--profile", default="")

@@ -2,7 +2,9 @@
 
 Reading, parsing, hashing and decoding are CPU-bound and run in worker processes; the database
 writer stays in the calling process (one writer, as SQLite wants). Intake uses this to parse tips
-while the writer stores earlier batches; triage to hash and decode a device's files.
+while the writer stores earlier batches; triage to hash and decode a device's files. `Apart` runs
+one long call beside the caller (identity resolution scores weak evidence while it links IP
+captures).
 
 - **Ordered.** Results come back in the order the items were given, so a run stores the same rows in
   the same order with or without workers (and triage can store an archive's members before it).
@@ -25,10 +27,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import islice
-from typing import TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+
+
+class WorkerFailed(RuntimeError):
+    """A call run `Apart` raised, or its process died; the caller can do the work itself."""
 
 
 def default_workers() -> int:
@@ -58,12 +65,7 @@ def ordered_map(
         for item in source:
             yield item, function(item)
         return
-    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        # The fork server imports the function's module once; workers forked from it inherit it.
-        context.set_forkserver_preload([_module_of(function)])
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=_context(function))
     pending: deque[tuple[list[In], Future[list[Out]]]] = deque()
     limit = window or workers * 4
     apply = partial(_apply, function)
@@ -97,6 +99,74 @@ def ordered_map(
         yield item, function(item)
     for item in source:
         yield item, function(item)
+
+
+class Apart(Generic[Out]):
+    """`function(*args)` computed in a process of its own while the caller goes on.
+
+    `result()` waits for it and returns it, or raises `WorkerFailed` with the reason (the call
+    raised, or its process died: killed, out of memory). `close()` (also on leaving a `with`
+    block) stops a call whose result is no longer wanted. `function` must be a module-level
+    function; its arguments and result are pickled, so a large result costs its copy.
+    """
+
+    def __init__(self, function: Callable[..., Out], *args: Any) -> None:
+        context = _context(function)
+        receiver, sender = context.Pipe(duplex=False)
+        self._receiver = receiver
+        self._process = context.Process(
+            target=_send_result, args=(sender, function, args), daemon=True
+        )
+        self._process.start()
+        sender.close()  # the child's end: once the child exits, reading it ends (EOFError)
+
+    def result(self) -> Out:
+        try:
+            failed, value = self._receiver.recv()
+        except (EOFError, OSError) as error:
+            self.close()
+            raise WorkerFailed(
+                f"the worker process ended without a result (exit code {self._process.exitcode})"
+            ) from error
+        self._process.join()
+        if failed:
+            raise WorkerFailed(value)
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receiver.close()
+
+    def __enter__(self) -> Apart[Out]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _send_result(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        result = function(*args)
+    except BaseException as error:  # every failure, an interrupt too, is the caller's to know
+        sender.send((True, f"{type(error).__name__}: {error}"))
+    else:
+        sender.send((False, result))
+    finally:
+        sender.close()
+
+
+def _context(
+    function: Callable[..., object],
+) -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
+    """A fork server that preloads the function's module (spawn where there is no fork)."""
+    if not sys.platform.startswith("linux"):
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports the function's module once; workers forked from it inherit it.
+    context.set_forkserver_preload([_module_of(function)])
+    return context
 
 
 def _module_of(function: Callable[..., object]) -> str:

@@ -14,8 +14,10 @@ from suraksha.identity.models import WeakFeatures, WeakPairRow
 from suraksha.identity.probabilistic import WeakPair
 from suraksha.identity.weak_evidence import WeakEvidence, weak_evidence
 from suraksha.intake.accounts import account_ids
+from suraksha.intake.models import Account, Identifier
 from suraksha.intake.pipeline import ingest, plan
 from suraksha.storage.session import transaction
+from suraksha.synthetic.tips import write_corpus
 from tests.identity.tips import account_of, person, reports_by_subject, snapshot, write_tip
 
 HOME = {"street1": "7/764 Station Road", "city": "Kochi", "postalCode": "682001"}
@@ -134,3 +136,56 @@ def test_a_link_whose_agreeing_values_narrow_is_written_again(db: Engine, tmp_pa
     with transaction(db) as session:
         resolve(session, full=True)
         assert snapshot(session) == incremental
+
+
+def test_a_full_run_scored_in_a_second_process_stores_what_one_process_does(
+    db: Engine, tmp_path: Path
+) -> None:
+    """`workers=1`: the weak evidence of a generated corpus is scored by a second process while
+    this one links IP captures; subjects, links, stored features and pairs equal a run in one
+    process, on SQLite and PostgreSQL alike."""
+    write_corpus(tmp_path / "corpus", persons=120, seed=4)
+    ingest(db, plan([tmp_path / "corpus"]))
+    with transaction(db) as session:
+        alone = resolve(session, full=True, workers=0)
+        expected = snapshot(session), stored(session)
+    with transaction(db) as session:
+        apart = resolve(session, full=True, workers=1)
+        assert (snapshot(session), stored(session)) == expected
+    assert (alone.scored_apart, apart.scored_apart, apart.apart_failed) == (False, True, None)
+    assert apart.weak_pairs == alone.weak_pairs > 0
+    assert apart.weak_scored == alone.weak_scored == alone.accounts
+
+
+def test_a_scoring_process_that_missed_this_sessions_accounts_is_redone_here(
+    db: Engine, tmp_path: Path
+) -> None:
+    """The second process reads committed data: an account this session added (uncommitted) is not
+    in its snapshot, so its result is refused and the scoring done again here, new account
+    included."""
+    write_tip(tmp_path / "a", 9400, resident("ramesh1", "Ramesh", "1990-05-17", home=True))
+    ingest(db, plan([tmp_path / "a"]))
+    with transaction(db) as session:
+        first = session.scalars(select(Account).where(Account.role == "reported")).one()
+        twin = Account(
+            id=f"{first.id}-twin",
+            tip_id=first.tip_id,
+            position=first.position + 1,
+            role=first.role,
+            service=first.service,
+            path=f"{first.path}/twin",
+        )
+        session.add(twin)
+        session.flush()
+        twin.identifiers.append(
+            Identifier(
+                kind="name", value="ramesh goud", raw="Ramesh Goud", path=f"{twin.path}/name"
+            )
+        )
+        session.flush()
+        result = resolve(session, full=True, workers=1)
+        features = {row[0] for row in stored(session)[0]}
+    assert not result.scored_apart
+    assert result.apart_failed == "the accounts changed since the scoring process read them"
+    assert result.weak_scored == result.accounts == 2
+    assert features == {first.id, twin.id}

@@ -25,7 +25,7 @@ from suraksha.identity.judgements import (
     pair_history,
     record_judgement,
 )
-from suraksha.identity.linker import ResolveResult, resolve
+from suraksha.identity.linker import SCORE_APART_FROM, ResolveResult, resolve
 from suraksha.identity.subjects import LinkView, refused_links_of, subjects_of_accounts
 from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
@@ -74,6 +74,15 @@ def resolve_command(
         help="Also link on weak evidence (names, dates of birth, handles, places) scored by the "
         "probabilistic model, after every deterministic rule; --no-probabilistic turns it off.",
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=0,
+        max=1,
+        help="1: a full run scores weak evidence in a second process while this one links IP "
+        "captures (same subjects, shorter run on two cores or more); 0: all in this process. "
+        f"Default: 1 from {SCORE_APART_FROM:,} accounts on two cores or more, else 0.",
+    ),
 ) -> None:
     """Link reported accounts into subjects on strong identifiers (e-mail, phone, platform user
     id, device id) and on IP captures that name one line at one second (a shared CGNAT or carrier
@@ -96,6 +105,7 @@ def resolve_command(
             full=full,
             probabilistic=probabilistic,
             on_step=lambda _name: bar.advance(step),
+            workers=workers,
         )
         grouping = bar.add_task("Grouping the network", total=len(GROUPING_STEPS))
         grouped = group_configured(session, settings(), on_step=lambda _s: bar.advance(grouping))
@@ -130,6 +140,10 @@ def _print_run(result: ResolveResult) -> None:
         )
     else:
         console.print(f"Full resolution ({result.full_reason}).")
+    if result.apart_failed:
+        console.print(
+            f"[yellow]weak evidence scored in this process[/]: {escape(result.apart_failed)}"
+        )
     for kind, value, holders in result.too_common:
         console.print(
             f"[yellow]not used to link[/] {kind} {escape(value)}: held by {holders} accounts"

@@ -77,7 +77,7 @@ from suraksha.identity.probabilistic import (
 from suraksha.identity.probabilistic import MODEL_VERSION as WEAK_MODEL_VERSION
 from suraksha.identity.shared_lines import names_conflict, names_join, telling
 from suraksha.identity.subjects import LinkRow, stable_ids, store_components, totals
-from suraksha.identity.weak_evidence import weak_evidence
+from suraksha.identity.weak_evidence import FullScoring, weak_evidence
 from suraksha.intake.accounts import (
     AccountView,
     IdentifierFact,
@@ -88,6 +88,7 @@ from suraksha.intake.accounts import (
     identifier_values,
 )
 from suraksha.intake.records import IdentifierKind
+from suraksha.parallel import default_workers
 from suraksha.storage.base import utcnow
 
 STRONG_KINDS = (
@@ -123,6 +124,9 @@ WEAK_KIND = "weak"
 IP_KIND = "ip_event"
 NAME_EVIDENCE = ("name", "display_name")
 _BATCH = 500
+# From this many accounts a full run scores weak evidence in a second process by default, while this
+# one links the IP captures; below it, starting the process costs more than it saves.
+SCORE_APART_FROM = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +206,8 @@ class ResolveResult:
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
     ip_captures: int = 0  # IP captures read: all in a full run, those in scope's blocks otherwise
     weak_scored: int = 0  # accounts the model scored in this run (all, or the new and their blocks)
+    scored_apart: bool = False  # the full run's weak evidence was scored in a second process
+    apart_failed: str | None = None  # why that process's scoring was redone in this one
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     shared_lines: list[RefusedLink] = field(
         default_factory=list
@@ -362,6 +368,7 @@ def resolve(
     probabilistic: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
     on_step: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ResolveResult:
     """Link reported accounts into subjects and store subjects, members, links and the run.
 
@@ -371,6 +378,11 @@ def resolve(
     default) weak evidence scored by `probabilistic.weak_pairs` links after every deterministic
     rule; an incremental run scores only the pairs its new accounts can make and keeps the rest
     from the run before (`weak_evidence`).
+
+    `workers` above 0 lets a full probabilistic run score weak evidence in a second process
+    while this one links IP captures (`weak_evidence.FullScoring`: it reads committed data, so
+    the session must not have written accounts yet); 0 never does; None (the default) does from
+    `SCORE_APART_FROM` accounts on a machine with two cores or more. The subjects are the same.
     """
     params = LinkParameters(
         max_accounts, max_line_accounts, tolerance, pools, probabilistic, threshold
@@ -388,22 +400,37 @@ def resolve(
     judgements = all_judgements(session)
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
-    if result.full_reason is None:
-        ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
-    else:
-        ip = IpBlocks.everything(session, rules)
-    if on_step:
-        on_step("IP events linked")
-    pairs: list[WeakPair] = []
-    narrowed: set[str] = set()
-    if probabilistic:
-        evidence = weak_evidence(
-            session, accounts, full=result.full_reason is not None, threshold=threshold
-        )
-        pairs, narrowed = evidence.pairs, evidence.narrowed
-        result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
+    scoring: FullScoring | None = None
+    if probabilistic and result.full_reason is not None:
+        apart = _score_apart(workers, len(accounts))
+        scoring = FullScoring(session, threshold, apart=apart)
+    try:
+        if result.full_reason is None:
+            ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
+        else:
+            ip = IpBlocks.everything(session, rules)
         if on_step:
-            on_step("weak evidence scored")
+            on_step("IP events linked")
+        pairs: list[WeakPair] = []
+        narrowed: set[str] = set()
+        if probabilistic:
+            evidence = weak_evidence(
+                session,
+                accounts,
+                full=result.full_reason is not None,
+                threshold=threshold,
+                scoring=scoring,
+            )
+            pairs, narrowed = evidence.pairs, evidence.narrowed
+            result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
+            if scoring is not None:
+                result.scored_apart = scoring.apart and scoring.reason is None
+                result.apart_failed = scoring.reason
+            if on_step:
+                on_step("weak evidence scored")
+    finally:
+        if scoring is not None:
+            scoring.close()
 
     if result.full_reason is None:
         result.mode = "incremental"
@@ -484,6 +511,13 @@ def resolve(
     if on_step:
         on_step("subjects stored")
     return result
+
+
+def _score_apart(workers: int | None, accounts: int) -> bool:
+    """Whether a full run scores weak evidence in a second process (`resolve`'s `workers`)."""
+    if workers is None:
+        return accounts >= SCORE_APART_FROM and default_workers() >= 2
+    return workers > 0
 
 
 def ip_crowded(ip: EventLinking) -> list[tuple[str, str, int]]:

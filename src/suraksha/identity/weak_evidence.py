@@ -11,6 +11,10 @@
                      records that share a blocking key with one (`probabilistic.blocked_with`)
                   ─► the tables brought up to date
 
+A full run's scoring reads only committed data and writes nothing, so `FullScoring` can run it in
+a process of its own while the linker works through the IP captures (`linker.resolve`'s
+`workers`); the resolve's transaction stays the only writer, and stores what it sends back.
+
 The pairs equal a full run's: a pair's weight depends only on its two records (fixed m and u, no
 term frequencies: `probabilistic`), the guard only on how many accounts hold each value, and an
 incremental run only ever adds accounts (a vanished account, a changed parameter or a new model
@@ -20,6 +24,7 @@ compares both on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -40,8 +45,11 @@ from suraksha.identity.probabilistic import (
     weak_record,
     weak_record_of_values,
 )
-from suraksha.intake.accounts import account_views, every_account_values
+from suraksha.intake.accounts import account_ids, account_views, every_account_values
+from suraksha.parallel import Apart, WorkerFailed
 from suraksha.storage.bulk import bulk_insert
+from suraksha.storage.engine import engine_for_url, shareable_url
+from suraksha.storage.session import reading
 
 _VIEW_BATCH = 20_000  # account views held at once while features are taken from them
 _DELETE_BATCH = 500
@@ -49,6 +57,7 @@ _DELETE_BATCH = 500
 _FEATURE_COLUMNS = ("name_key", "dob", "handle", "handle_stem", "pincode", "city", "line",
                     "street", "number")  # fmt: skip
 _STORED_COLUMNS = ("account_id", *_FEATURE_COLUMNS)
+_stored_values = attrgetter(*_STORED_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -64,30 +73,99 @@ class WeakEvidence:
     narrowed: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A full run's scoring: every account's stored features (rows in `_STORED_COLUMNS` order) and
+    the pairs the model links, for the accounts whose sorted ids have digest `accounts`."""
+
+    accounts: str
+    rows: list[tuple[str | None, ...]]
+    pairs: list[WeakPair]
+
+
+class FullScoring:
+    """A full run's scoring, started in a process of its own when `apart` and the database can be
+    opened from one (not an in-memory SQLite database), else done in this process on `result`.
+
+    The process reads committed data in its own snapshot, so the caller's transaction must not have
+    written accounts or identifiers yet (a resolve's own writes come later). Should it have, or
+    should the process fail, `result` notices (the digest of the accounts differs; `WorkerFailed`)
+    and scores in this process instead: the result never depends on where it was computed.
+    """
+
+    def __init__(self, session: Session, threshold: float, *, apart: bool) -> None:
+        self.session, self.threshold = session, threshold
+        url = shareable_url(session.get_bind().engine) if apart else None
+        self._apart = Apart(_score_at, url, threshold) if url else None
+        self.apart = self._apart is not None  # started in a process of its own
+        self.reason: str | None = None  # why a scoring started apart was done here instead
+
+    def result(self, accounts: Sequence[str]) -> Scored:
+        digest = accounts_digest(accounts)
+        if self._apart is not None:
+            with self._apart:
+                try:
+                    scored = self._apart.result()
+                except WorkerFailed as error:
+                    self.reason = str(error)
+                else:
+                    if scored.accounts == digest:
+                        return scored
+                    self.reason = "the accounts changed since the scoring process read them"
+        return score_everything(self.session, accounts, self.threshold)
+
+    def close(self) -> None:
+        if self._apart is not None:
+            self._apart.close()
+
+
+def accounts_digest(accounts: Iterable[str]) -> str:
+    """A digest of a set of account ids (sorted first)."""
+    digest = hashlib.sha256()
+    for account in sorted(accounts):
+        digest.update(account.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def score_everything(session: Session, accounts: Sequence[str], threshold: float) -> Scored:
+    """Every account's weak features and the pairs the model links among `accounts`."""
+    wanted = set(accounts)
+    every = every_account_values(session, WEAK_KINDS)
+    records = [weak_record_of_values(values) for values in every if values.account_id in wanted]
+    pairs = weak_pairs(records, threshold=threshold)
+    return Scored(accounts_digest(wanted), [_stored_values(record) for record in records], pairs)
+
+
+def _score_at(database_url: str, threshold: float) -> Scored:
+    """`score_everything` in a worker process, on its own engine and read-only snapshot."""
+    engine = engine_for_url(database_url)
+    try:
+        with reading(engine) as session:
+            return score_everything(session, account_ids(session), threshold)
+    finally:
+        engine.dispose()
+
+
 def weak_evidence(
     session: Session,
     accounts: Sequence[str],
     *,
     full: bool,
     threshold: float = DEFAULT_THRESHOLD,
+    scoring: FullScoring | None = None,
 ) -> WeakEvidence:
     """Every pair the probabilistic layer links among `accounts` (all reported accounts), with the
-    stored features and pairs brought up to date; `full` recomputes and replaces both."""
+    stored features and pairs brought up to date; `full` recomputes and replaces both (with the
+    result of `scoring`, when one was started for it)."""
     if full:
-        return _full(session, accounts, threshold)
+        scored = (scoring or FullScoring(session, threshold, apart=False)).result(accounts)
+        session.execute(delete(WeakPairRow))
+        session.execute(delete(WeakFeatures))
+        _insert_features(session, scored.rows)
+        _store_pairs(session, scored.pairs)
+        return WeakEvidence(pairs=scored.pairs, featured=len(scored.rows), scored=len(scored.rows))
     return _incremental(session, accounts, threshold)
-
-
-def _full(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
-    wanted = set(accounts)
-    every = every_account_values(session, WEAK_KINDS)
-    records = [weak_record_of_values(values) for values in every if values.account_id in wanted]
-    pairs = weak_pairs(records, threshold=threshold)
-    session.execute(delete(WeakPairRow))
-    session.execute(delete(WeakFeatures))
-    _store_records(session, records)
-    _store_pairs(session, pairs)
-    return WeakEvidence(pairs=pairs, featured=len(records), scored=len(records))
 
 
 def _incremental(session: Session, accounts: Sequence[str], threshold: float) -> WeakEvidence:
@@ -155,11 +233,14 @@ def stored_records(session: Session) -> Iterator[WeakRecord]:
 
 
 def _store_records(session: Session, records: Sequence[WeakRecord]) -> None:
-    values = attrgetter(*_STORED_COLUMNS)
+    _insert_features(session, [_stored_values(record) for record in records])
+
+
+def _insert_features(session: Session, rows: Sequence[tuple[str | None, ...]]) -> None:
     bulk_insert(
         session.connection(),
         WeakFeatures.__table__,  # type: ignore[arg-type]
-        [dict(zip(_STORED_COLUMNS, values(record), strict=True)) for record in records],
+        [dict(zip(_STORED_COLUMNS, row, strict=True)) for row in rows],
     )
 
 

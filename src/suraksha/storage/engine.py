@@ -25,10 +25,17 @@ READ_ONLY_OPTION = "suraksha_read_only"
 def create_engine_for(settings: Settings) -> Engine:
     """An engine for the configured database, with the dialect's safety settings applied."""
     url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        settings.ensure_home()
+    return engine_for_url(settings.database_url)
+
+
+def engine_for_url(database_url: str) -> Engine:
+    """An engine for a database URL, with the dialect's safety settings applied (a worker process
+    opens its own this way, on the URL of its caller's engine: `shareable_url`)."""
+    url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            settings.ensure_home()
-        return _sqlite_engine(settings.database_url)
+        return _sqlite_engine(database_url)
     if url.get_backend_name() == "postgresql":
         if url.drivername == "postgresql":
             # A bare postgresql:// URL means psycopg 3 here; psycopg2 is not a dependency.
@@ -63,6 +70,17 @@ def _sqlite_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def shareable_url(engine: Engine) -> str | None:
+    """The URL another process can open this engine's database with (password included), or
+    None when it cannot: an in-memory SQLite database exists only in its own connection."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"):
+        return None
+    if url.query.get("mode") == "memory":
+        return None
+    return url.render_as_string(hide_password=False)
 
 
 def is_sqlite(engine: Engine) -> bool:
