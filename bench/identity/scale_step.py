@@ -216,7 +216,7 @@ def run_resolve(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "weak_pairs": result.weak_pairs,
         "weak_scored": result.weak_scored,
         "ip_captures": result.ip_captures,
-        "scored_apart": result.scored_apart,
+        "read_apart": result.read_apart,
         "apart_failed": result.apart_failed,
         # This process and its descendants together (the scoring process runs beside it).
         "tree_peak_mib": round(tree.peak_mib, 1),

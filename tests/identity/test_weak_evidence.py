@@ -138,12 +138,12 @@ def test_a_link_whose_agreeing_values_narrow_is_written_again(db: Engine, tmp_pa
         assert snapshot(session) == incremental
 
 
-def test_a_full_run_scored_in_a_second_process_stores_what_one_process_does(
+def test_a_full_run_read_by_worker_processes_stores_what_one_process_does(
     db: Engine, tmp_path: Path
 ) -> None:
-    """`workers=1`: the weak evidence of a generated corpus is scored by a second process while
-    this one links IP captures; subjects, links, stored features and pairs equal a run in one
-    process, on SQLite and PostgreSQL alike."""
+    """`workers=1`: the strong identifiers and the weak evidence of a generated corpus are read
+    (and scored) by worker processes while this one links IP captures; subjects, links, stored
+    features and pairs equal a run in one process, on SQLite and PostgreSQL alike."""
     write_corpus(tmp_path / "corpus", persons=120, seed=4)
     ingest(db, plan([tmp_path / "corpus"]))
     with transaction(db) as session:
@@ -152,17 +152,18 @@ def test_a_full_run_scored_in_a_second_process_stores_what_one_process_does(
     with transaction(db) as session:
         apart = resolve(session, full=True, workers=1)
         assert (snapshot(session), stored(session)) == expected
-    assert (alone.scored_apart, apart.scored_apart, apart.apart_failed) == (False, True, None)
+    assert (alone.read_apart, alone.apart_failed) == ([], [])
+    assert (apart.read_apart, apart.apart_failed) == (["weak evidence", "strong identifiers"], [])
     assert apart.weak_pairs == alone.weak_pairs > 0
     assert apart.weak_scored == alone.weak_scored == alone.accounts
 
 
-def test_a_scoring_process_that_missed_this_sessions_accounts_is_redone_here(
+def test_a_worker_that_missed_this_sessions_accounts_is_read_again_here(
     db: Engine, tmp_path: Path
 ) -> None:
-    """The second process reads committed data: an account this session added (uncommitted) is not
-    in its snapshot, so its result is refused and the scoring done again here, new account
-    included."""
+    """Worker processes read committed data: an account this session added (uncommitted) is not
+    in their snapshot, so their results are refused and the reads done again here, the new
+    account included."""
     write_tip(tmp_path / "a", 9400, resident("ramesh1", "Ramesh", "1990-05-17", home=True))
     ingest(db, plan([tmp_path / "a"]))
     with transaction(db) as session:
@@ -185,7 +186,8 @@ def test_a_scoring_process_that_missed_this_sessions_accounts_is_redone_here(
         session.flush()
         result = resolve(session, full=True, workers=1)
         features = {row[0] for row in stored(session)[0]}
-    assert not result.scored_apart
-    assert result.apart_failed == "the accounts changed since the scoring process read them"
+    assert result.read_apart == []
+    changed = "the accounts changed since the worker process read them"
+    assert result.apart_failed == [f"weak evidence: {changed}", f"strong identifiers: {changed}"]
     assert result.weak_scored == result.accounts == 2
     assert features == {first.id, twin.id}

@@ -25,7 +25,7 @@ from suraksha.identity.judgements import (
     pair_history,
     record_judgement,
 )
-from suraksha.identity.linker import SCORE_APART_FROM, ResolveResult, resolve
+from suraksha.identity.linker import READ_APART_FROM, ResolveResult, resolve
 from suraksha.identity.subjects import LinkView, refused_links_of, subjects_of_accounts
 from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import SubjectBrief, subject_briefs, subject_dossier
@@ -79,9 +79,10 @@ def resolve_command(
         "--workers",
         min=0,
         max=1,
-        help="1: a full run scores weak evidence in a second process while this one links IP "
-        "captures (same subjects, shorter run on two cores or more); 0: all in this process. "
-        f"Default: 1 from {SCORE_APART_FROM:,} accounts on two cores or more, else 0.",
+        help="1: a full run reads strong identifiers and scores weak evidence in worker processes "
+        "while this one links IP captures (same subjects, a shorter run on two cores or more); "
+        f"0: all in this process. Default: 1 from {READ_APART_FROM:,} accounts on two cores or "
+        "more, else 0.",
     ),
 ) -> None:
     """Link reported accounts into subjects on strong identifiers (e-mail, phone, platform user
@@ -140,10 +141,8 @@ def _print_run(result: ResolveResult) -> None:
         )
     else:
         console.print(f"Full resolution ({result.full_reason}).")
-    if result.apart_failed:
-        console.print(
-            f"[yellow]weak evidence scored in this process[/]: {escape(result.apart_failed)}"
-        )
+    for failed in result.apart_failed:
+        console.print(f"[yellow]read again in this process[/]: {escape(failed)}")
     for kind, value, holders in result.too_common:
         console.print(
             f"[yellow]not used to link[/] {kind} {escape(value)}: held by {holders} accounts"

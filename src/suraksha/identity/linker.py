@@ -48,7 +48,7 @@ closed under every way two accounts can interact, the result equals a full run's
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -75,9 +75,10 @@ from suraksha.identity.probabilistic import (
     strong_conflict,
 )
 from suraksha.identity.probabilistic import MODEL_VERSION as WEAK_MODEL_VERSION
+from suraksha.identity.reads_apart import ReadApart
 from suraksha.identity.shared_lines import names_conflict, names_join, telling
 from suraksha.identity.subjects import LinkRow, stable_ids, store_components, totals
-from suraksha.identity.weak_evidence import FullScoring, weak_evidence
+from suraksha.identity.weak_evidence import Scored, full_scoring, weak_evidence
 from suraksha.intake.accounts import (
     AccountView,
     IdentifierFact,
@@ -124,9 +125,9 @@ WEAK_KIND = "weak"
 IP_KIND = "ip_event"
 NAME_EVIDENCE = ("name", "display_name")
 _BATCH = 500
-# From this many accounts a full run scores weak evidence in a second process by default, while this
-# one links the IP captures; below it, starting the process costs more than it saves.
-SCORE_APART_FROM = 50_000
+# From this many accounts a full run reads in worker processes by default (`reads_apart`) while this
+# one links the IP captures; below it, starting them costs more than it saves.
+READ_APART_FROM = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +207,8 @@ class ResolveResult:
     weak_pairs: int = 0  # pairs the probabilistic layer proposed (whole workspace)
     ip_captures: int = 0  # IP captures read: all in a full run, those in scope's blocks otherwise
     weak_scored: int = 0  # accounts the model scored in this run (all, or the new and their blocks)
-    scored_apart: bool = False  # the full run's weak evidence was scored in a second process
-    apart_failed: str | None = None  # why that process's scoring was redone in this one
+    read_apart: list[str] = field(default_factory=list)  # full-run reads done by workers
+    apart_failed: list[str] = field(default_factory=list)  # reads redone in this process, and why
     weak_refused: list[tuple[str, str]] = field(default_factory=list)  # strong identifiers conflict
     shared_lines: list[RefusedLink] = field(
         default_factory=list
@@ -379,10 +380,10 @@ def resolve(
     rule; an incremental run scores only the pairs its new accounts can make and keeps the rest
     from the run before (`weak_evidence`).
 
-    `workers` above 0 lets a full probabilistic run score weak evidence in a second process
-    while this one links IP captures (`weak_evidence.FullScoring`: it reads committed data, so
-    the session must not have written accounts yet); 0 never does; None (the default) does from
-    `SCORE_APART_FROM` accounts on a machine with two cores or more. The subjects are the same.
+    `workers` above 0 lets a full run read strong identifiers and score weak evidence in worker
+    processes while this one links IP captures (`reads_apart`: they read committed data, so the
+    session must not have changed accounts yet); 0 never does; None (the default) does from
+    `READ_APART_FROM` accounts on a machine with two cores or more. The subjects are the same.
     """
     params = LinkParameters(
         max_accounts, max_line_accounts, tolerance, pools, probabilistic, threshold
@@ -400,10 +401,14 @@ def resolve(
     judgements = all_judgements(session)
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
-    scoring: FullScoring | None = None
-    if probabilistic and result.full_reason is not None:
-        apart = _score_apart(workers, len(accounts))
-        scoring = FullScoring(session, threshold, apart=apart)
+    # A full run's whole-workspace reads, in worker processes while this one links IP captures.
+    scoring: ReadApart[Scored] | None = None
+    strong_read: ReadApart[list[FactRow]] | None = None
+    if result.full_reason is not None:
+        apart = _read_apart(workers, len(accounts))
+        if probabilistic:
+            scoring = full_scoring(session, threshold, apart=apart)
+        strong_read = ReadApart(session, strong_identifier_rows, apart=apart)
     try:
         if result.full_reason is None:
             ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
@@ -423,25 +428,31 @@ def resolve(
             )
             pairs, narrowed = evidence.pairs, evidence.narrowed
             result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
-            if scoring is not None:
-                result.scored_apart = scoring.apart and scoring.reason is None
-                result.apart_failed = scoring.reason
             if on_step:
                 on_step("weak evidence scored")
-    finally:
-        if scoring is not None:
-            scoring.close()
 
-    if result.full_reason is None:
-        result.mode = "incremental"
-        scope, holders = _closure(
-            session, accounts, previous, judgements, ip, params, pairs, narrowed
-        )
-    else:
-        scope = set(accounts)
-        holders = defaultdict(list)
-        for fact in identifier_facts(session, [kind.value for kind in STRONG_KINDS]):
-            holders[(fact.kind, fact.value)].append(fact)
+        strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        if strong_read is None:
+            result.mode = "incremental"
+            scope, holders = _closure(
+                session, accounts, previous, judgements, ip, params, pairs, narrowed
+            )
+            for (kind, value), facts in holders.items():
+                if kind in STRONG_CONFLICT_KINDS:
+                    for fact in facts:
+                        strong[fact.account_id].add((kind, value))
+        else:
+            scope = set(accounts)
+            holders = _holders_of_rows(strong_read.result(accounts), strong)
+    finally:
+        for name, read in (("weak evidence", scoring), ("strong identifiers", strong_read)):
+            if read is None:
+                continue
+            read.close()
+            if read.done_apart:
+                result.read_apart.append(name)
+            elif read.reason:
+                result.apart_failed.append(f"{name}: {read.reason}")
     result.recomputed = len(scope)
     if on_step:
         on_step("identifiers read")
@@ -463,11 +474,6 @@ def resolve(
     result.ip_captures = len(ip.facts)
     result.too_common.extend(ip_crowded(ip.linking))
     result.busy_lines = ip.linking.busy_lines
-    strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for (kind, value), facts in holders.items():
-        if kind in STRONG_CONFLICT_KINDS:
-            for fact in facts:
-                strong[fact.account_id].add((kind, value))
     names = _names(session, scope, whole=result.mode == "full")
     groups, links = _components(sorted(scope), proposals, current, result, strong, names)
     result.judgements = sum(1 for j in current if j.decision is not Decision.UNSURE)
@@ -513,11 +519,41 @@ def resolve(
     return result
 
 
-def _score_apart(workers: int | None, accounts: int) -> bool:
-    """Whether a full run scores weak evidence in a second process (`resolve`'s `workers`)."""
+def _read_apart(workers: int | None, accounts: int) -> bool:
+    """Whether a full run reads in worker processes (`resolve`'s `workers`)."""
     if workers is None:
-        return accounts >= SCORE_APART_FROM and default_workers() >= 2
+        return accounts >= READ_APART_FROM and default_workers() >= 2
     return workers > 0
+
+
+# An identifier as a worker sends it: `IdentifierFact`'s fields, cheaper to pickle than objects.
+FactRow = tuple[str, int, str, str, str, str, str]
+
+
+def strong_identifier_rows(session: Session, _accounts: Sequence[str]) -> list[FactRow]:
+    """Every cleaned strong identifier of the reported accounts, in `identifier_facts`' order."""
+    return [
+        (f.account_id, f.identifier_id, f.kind, f.value, f.raw, f.report_id, f.path)
+        for f in identifier_facts(session, [kind.value for kind in STRONG_KINDS])
+    ]
+
+
+def _holders_of_rows(
+    rows: list[FactRow], strong: dict[str, set[tuple[str, str]]]
+) -> dict[tuple[str, str], list[IdentifierFact]]:
+    """The holders of each strong value held more than once (made `IdentifierFact`s: a value held
+    once links nobody, and most are); every account's conflict values added to `strong`."""
+    grouped: dict[tuple[str, str], list[FactRow]] = defaultdict(list)
+    for row in rows:
+        grouped[(row[2], row[3])].append(row)
+    holders: dict[tuple[str, str], list[IdentifierFact]] = {}
+    for key, found in grouped.items():
+        if key[0] in STRONG_CONFLICT_KINDS:
+            for row in found:
+                strong[row[0]].add(key)
+        if len(found) > 1:
+            holders[key] = [IdentifierFact(*row) for row in found]
+    return holders
 
 
 def ip_crowded(ip: EventLinking) -> list[tuple[str, str, int]]:

@@ -11,9 +11,9 @@
                      records that share a blocking key with one (`probabilistic.blocked_with`)
                   ─► the tables brought up to date
 
-A full run's scoring reads only committed data and writes nothing, so `FullScoring` can run it in
-a process of its own while the linker works through the IP captures (`linker.resolve`'s
-`workers`); the resolve's transaction stays the only writer, and stores what it sends back.
+A full run's scoring reads and writes nothing else, so it can run in a worker process while the
+linker works through the IP captures (`full_scoring`, `reads_apart`); the resolve's transaction
+stores what it sends back.
 
 The pairs equal a full run's: a pair's weight depends only on its two records (fixed m and u, no
 term frequencies: `probabilistic`), the guard only on how many accounts hold each value, and an
@@ -24,9 +24,9 @@ compares both on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 
 from sqlalchemy import delete, select, tuple_
@@ -45,11 +45,9 @@ from suraksha.identity.probabilistic import (
     weak_record,
     weak_record_of_values,
 )
-from suraksha.intake.accounts import account_ids, account_views, every_account_values
-from suraksha.parallel import Apart, WorkerFailed
+from suraksha.identity.reads_apart import ReadApart
+from suraksha.intake.accounts import account_views, every_account_values
 from suraksha.storage.bulk import bulk_insert
-from suraksha.storage.engine import engine_for_url, shareable_url
-from suraksha.storage.session import reading
 
 _VIEW_BATCH = 20_000  # account views held at once while features are taken from them
 _DELETE_BATCH = 500
@@ -76,75 +74,25 @@ class WeakEvidence:
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A full run's scoring: every account's stored features (rows in `_STORED_COLUMNS` order) and
-    the pairs the model links, for the accounts whose sorted ids have digest `accounts`."""
+    the pairs the model links."""
 
-    accounts: str
     rows: list[tuple[str | None, ...]]
     pairs: list[WeakPair]
 
 
-class FullScoring:
-    """A full run's scoring, started in a process of its own when `apart` and the database can be
-    opened from one (not an in-memory SQLite database), else done in this process on `result`.
-
-    The process reads committed data in its own snapshot, so the caller's transaction must not have
-    written accounts or identifiers yet (a resolve's own writes come later). Should it have, or
-    should the process fail, `result` notices (the digest of the accounts differs; `WorkerFailed`)
-    and scores in this process instead: the result never depends on where it was computed.
-    """
-
-    def __init__(self, session: Session, threshold: float, *, apart: bool) -> None:
-        self.session, self.threshold = session, threshold
-        url = shareable_url(session.get_bind().engine) if apart else None
-        self._apart = Apart(_score_at, url, threshold) if url else None
-        self.apart = self._apart is not None  # started in a process of its own
-        self.reason: str | None = None  # why a scoring started apart was done here instead
-
-    def result(self, accounts: Sequence[str]) -> Scored:
-        digest = accounts_digest(accounts)
-        if self._apart is not None:
-            with self._apart:
-                try:
-                    scored = self._apart.result()
-                except WorkerFailed as error:
-                    self.reason = str(error)
-                else:
-                    if scored.accounts == digest:
-                        return scored
-                    self.reason = "the accounts changed since the scoring process read them"
-        return score_everything(self.session, accounts, self.threshold)
-
-    def close(self) -> None:
-        if self._apart is not None:
-            self._apart.close()
-
-
-def accounts_digest(accounts: Iterable[str]) -> str:
-    """A digest of a set of account ids (sorted first)."""
-    digest = hashlib.sha256()
-    for account in sorted(accounts):
-        digest.update(account.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
 def score_everything(session: Session, accounts: Sequence[str], threshold: float) -> Scored:
-    """Every account's weak features and the pairs the model links among `accounts`."""
+    """Every account's weak features and the pairs the model links among `accounts`: a full run's
+    scoring, which reads and writes nothing else (`reads_apart` may run it in a worker)."""
     wanted = set(accounts)
     every = every_account_values(session, WEAK_KINDS)
     records = [weak_record_of_values(values) for values in every if values.account_id in wanted]
     pairs = weak_pairs(records, threshold=threshold)
-    return Scored(accounts_digest(wanted), [_stored_values(record) for record in records], pairs)
+    return Scored([_stored_values(record) for record in records], pairs)
 
 
-def _score_at(database_url: str, threshold: float) -> Scored:
-    """`score_everything` in a worker process, on its own engine and read-only snapshot."""
-    engine = engine_for_url(database_url)
-    try:
-        with reading(engine) as session:
-            return score_everything(session, account_ids(session), threshold)
-    finally:
-        engine.dispose()
+def full_scoring(session: Session, threshold: float, *, apart: bool) -> ReadApart[Scored]:
+    """A full run's scoring, started in a worker process when `apart` (`reads_apart`)."""
+    return ReadApart(session, partial(score_everything, threshold=threshold), apart=apart)
 
 
 def weak_evidence(
@@ -153,13 +101,13 @@ def weak_evidence(
     *,
     full: bool,
     threshold: float = DEFAULT_THRESHOLD,
-    scoring: FullScoring | None = None,
+    scoring: ReadApart[Scored] | None = None,
 ) -> WeakEvidence:
     """Every pair the probabilistic layer links among `accounts` (all reported accounts), with the
     stored features and pairs brought up to date; `full` recomputes and replaces both (with the
     result of `scoring`, when one was started for it)."""
     if full:
-        scored = (scoring or FullScoring(session, threshold, apart=False)).result(accounts)
+        scored = (scoring or full_scoring(session, threshold, apart=False)).result(accounts)
         session.execute(delete(WeakPairRow))
         session.execute(delete(WeakFeatures))
         _insert_features(session, scored.rows)
