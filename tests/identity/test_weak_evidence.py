@@ -153,7 +153,8 @@ def test_a_full_run_read_by_worker_processes_stores_what_one_process_does(
         apart = resolve(session, full=True, workers=1)
         assert (snapshot(session), stored(session)) == expected
     assert (alone.read_apart, alone.apart_failed) == ([], [])
-    assert (apart.read_apart, apart.apart_failed) == (["weak evidence", "strong identifiers"], [])
+    everything = ["weak evidence", "strong identifiers", "names"]
+    assert (apart.read_apart, apart.apart_failed) == (everything, [])
     assert apart.weak_pairs == alone.weak_pairs > 0
     assert apart.weak_scored == alone.weak_scored == alone.accounts
 
@@ -188,6 +189,8 @@ def test_a_worker_that_missed_this_sessions_accounts_is_read_again_here(
         features = {row[0] for row in stored(session)[0]}
     assert result.read_apart == []
     changed = "the accounts changed since the worker process read them"
-    assert result.apart_failed == [f"weak evidence: {changed}", f"strong identifiers: {changed}"]
+    assert result.apart_failed == [
+        f"{read}: {changed}" for read in ("weak evidence", "strong identifiers", "names")
+    ]
     assert result.weak_scored == result.accounts == 2
     assert features == {first.id, twin.id}

@@ -401,16 +401,16 @@ def resolve(
     judgements = all_judgements(session)
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
-    # A full run's whole-workspace reads, in worker processes while this one links IP captures.
-    scoring: ReadApart[Scored] | None = None
-    strong_read: ReadApart[list[FactRow]] | None = None
+    reads: _FullReads | None = None
     if result.full_reason is not None:
-        apart = _read_apart(workers, len(accounts))
-        if probabilistic:
-            scoring = full_scoring(session, threshold, apart=apart)
-        strong_read = ReadApart(session, strong_identifier_rows, apart=apart)
+        reads = _FullReads.start(
+            session,
+            apart=_read_apart(workers, len(accounts)),
+            scoring=probabilistic,
+            threshold=threshold,
+        )
     try:
-        if result.full_reason is None:
+        if reads is None:
             ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
         else:
             ip = IpBlocks.everything(session, rules)
@@ -422,9 +422,9 @@ def resolve(
             evidence = weak_evidence(
                 session,
                 accounts,
-                full=result.full_reason is not None,
+                full=reads is not None,
                 threshold=threshold,
-                scoring=scoring,
+                scoring=reads.scoring if reads else None,
             )
             pairs, narrowed = evidence.pairs, evidence.narrowed
             result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
@@ -432,7 +432,7 @@ def resolve(
                 on_step("weak evidence scored")
 
         strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        if strong_read is None:
+        if reads is None:
             result.mode = "incremental"
             scope, holders = _closure(
                 session, accounts, previous, judgements, ip, params, pairs, narrowed
@@ -441,18 +441,16 @@ def resolve(
                 if kind in STRONG_CONFLICT_KINDS:
                     for fact in facts:
                         strong[fact.account_id].add((kind, value))
+            names = _names(session, scope)
         else:
             scope = set(accounts)
-            holders = _holders_of_rows(strong_read.result(accounts), strong)
+            holders = _holders_of_rows(reads.strong.result(accounts), strong)
+            names = defaultdict(set)
+            for account, name in reads.names.result(accounts):
+                names[account].add(name)
     finally:
-        for name, read in (("weak evidence", scoring), ("strong identifiers", strong_read)):
-            if read is None:
-                continue
-            read.close()
-            if read.done_apart:
-                result.read_apart.append(name)
-            elif read.reason:
-                result.apart_failed.append(f"{name}: {read.reason}")
+        if reads is not None:
+            reads.close(result)
     result.recomputed = len(scope)
     if on_step:
         on_step("identifiers read")
@@ -474,7 +472,6 @@ def resolve(
     result.ip_captures = len(ip.facts)
     result.too_common.extend(ip_crowded(ip.linking))
     result.busy_lines = ip.linking.busy_lines
-    names = _names(session, scope, whole=result.mode == "full")
     groups, links = _components(sorted(scope), proposals, current, result, strong, names)
     result.judgements = sum(1 for j in current if j.decision is not Decision.UNSURE)
     if on_step:
@@ -517,6 +514,41 @@ def resolve(
     if on_step:
         on_step("subjects stored")
     return result
+
+
+@dataclass(slots=True)
+class _FullReads:
+    """A full run's whole-workspace reads, started (in worker processes when `apart`) before it
+    links IP captures: strong identifiers, names and, with the probabilistic layer, the weak
+    evidence scored (`reads_apart`)."""
+
+    strong: ReadApart[list[FactRow]]
+    names: ReadApart[list[tuple[str, str]]]
+    scoring: ReadApart[Scored] | None
+
+    @classmethod
+    def start(cls, session: Session, *, apart: bool, scoring: bool, threshold: float) -> _FullReads:
+        return cls(
+            strong=ReadApart(session, strong_identifier_rows, apart=apart),
+            names=ReadApart(session, name_rows, apart=apart),
+            scoring=full_scoring(session, threshold, apart=apart) if scoring else None,
+        )
+
+    def close(self, result: ResolveResult) -> None:
+        """Stop what is still running; note in `result` what was read apart, or why not."""
+        reads = (
+            ("weak evidence", self.scoring),
+            ("strong identifiers", self.strong),
+            ("names", self.names),
+        )
+        for name, read in reads:
+            if read is None:
+                continue
+            read.close()
+            if read.done_apart:
+                result.read_apart.append(name)
+            elif read.reason:
+                result.apart_failed.append(f"{name}: {read.reason}")
 
 
 def _read_apart(workers: int | None, accounts: int) -> bool:
@@ -580,16 +612,17 @@ def _why_full(session: Session, params: LinkParameters) -> str | None:
     return None
 
 
-def _names(session: Session, scope: set[str], *, whole: bool) -> dict[str, set[str]]:
-    """The cleaned names and display names of the accounts in scope (`whole`: scope is all)."""
+def _names(session: Session, scope: set[str]) -> dict[str, set[str]]:
+    """The cleaned names and display names of the accounts in scope."""
     found: dict[str, set[str]] = defaultdict(set)
-    if whole:
-        for account_id, _kind, value in identifier_values(session, NAME_EVIDENCE):
-            found[account_id].add(value)
-        return dict(found)
     for fact in identifier_facts(session, NAME_EVIDENCE, accounts=scope):
         found[fact.account_id].add(fact.value)
     return dict(found)
+
+
+def name_rows(session: Session, _accounts: Sequence[str]) -> list[tuple[str, str]]:
+    """(account, cleaned name or display name) of every reported account: a full run's names."""
+    return [(account, value) for account, _kind, value in identifier_values(session, NAME_EVIDENCE)]
 
 
 def _closure(
