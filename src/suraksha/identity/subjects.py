@@ -217,11 +217,15 @@ def store_components(
     """Replace the members and links of the accounts in `scope`, drop the subjects they no longer
     use, add new ones, and keep `member_count` (and `updated_at`, when membership changed) true.
 
-    `full` replaces everything; otherwise subjects outside the scope are left untouched.
+    `full` replaces everything (a full run's scope is every reported account, and only those are
+    members); otherwise subjects outside the scope are left untouched.
     """
+    # Memberships are replaced only where they changed: most accounts of a full run keep their
+    # subject (`stable_ids`), and rewriting a million unchanged rows costs most of a minute.
+    placed = {member: assigned[root] for root, group in groups.items() for member in group}
+    moved = [account for account, subject in previous.items() if placed.get(account) != subject]
     if full:
         session.execute(delete(AccountLink))
-        session.execute(delete(SubjectMember))
     else:
         for batch in _batches(scope):
             session.execute(
@@ -229,7 +233,8 @@ def store_components(
                     or_(AccountLink.account_a.in_(batch), AccountLink.account_b.in_(batch))
                 )
             )
-            session.execute(delete(SubjectMember).where(SubjectMember.account_id.in_(batch)))
+    for batch in _batches(moved):
+        session.execute(delete(SubjectMember).where(SubjectMember.account_id.in_(batch)))
     keep = set(assigned.values())
     existing = set(session.scalars(select(Subject.id))) if full else set(previous.values())
     for batch in _batches(existing - keep):
@@ -257,11 +262,13 @@ def store_components(
     # time of a million members in random order on SQLite.
     added.sort(key=itemgetter("id"))
     _insert(session, Subject, added)
-    placed = sorted((member, assigned[root]) for root, group in groups.items() for member in group)
+    joining = sorted(
+        (member, subject) for member, subject in placed.items() if previous.get(member) != subject
+    )
     _insert(
         session,
         SubjectMember,
-        [{"account_id": member, "subject_id": subject} for member, subject in placed],
+        [{"account_id": member, "subject_id": subject} for member, subject in joining],
     )
     ordered = sorted(links, key=attrgetter("account_a", "account_b", "rule", "value"))
     _insert(session, AccountLink, [_link_row(link) for link in ordered])
