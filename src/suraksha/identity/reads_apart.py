@@ -75,11 +75,7 @@ class ReadApart(Generic[T]):
 
 def accounts_digest(accounts: Iterable[str]) -> str:
     """A digest of a set of account ids."""
-    digest = hashlib.sha256()
-    for account in sorted(accounts):
-        digest.update(account.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return hashlib.sha256("\n".join(sorted(accounts)).encode()).hexdigest()
 
 
 def _read_at(database_url: str, read: Read[T]) -> tuple[str, T]:
