@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from suraksha.identity.ip_blocks import IpBlocks, IpRules
 from suraksha.identity.ips import DEFAULT_TOLERANCE, NO_POOLS, CarrierPools
@@ -142,3 +142,43 @@ def test_a_line_found_busy_is_read_once(db: Engine, tmp_path: Path) -> None:
         assert len(ip.facts) == 5
         assert [link.reason.key for link in ip.linking.links] == [f"{HOME} port 5000"]
         session.rollback()
+
+
+def stored_blocks(db: Engine) -> list[tuple[int, str, str]]:
+    with transaction(db) as session:
+        rows = session.execute(select(IpBlock.event_id, IpBlock.account_id, IpBlock.block))
+        return sorted((event, account, block) for event, account, block in rows)
+
+
+def test_a_full_run_rewrites_only_the_blocks_that_changed(db: Engine, tmp_path: Path) -> None:
+    """A full run keeps the stored blocks that are still right and rewrites the others: the
+    table ends as a full run into an empty table leaves it, when nothing changed, when carrier
+    pools move a line's captures to blocks by address and port (and one without a port to none),
+    and when they move back."""
+    folder = tmp_path / "tips"
+    for n in range(6):  # six phones behind one address: a line, unless the address is a pool's
+        capture = Capture(POOL, AT, 41000 + n)
+        write_tip(folder, 8600 + n, person(user_id=f"p{n}", first=f"P{n}", captures=(capture,)))
+    write_tip(folder, 8610, person(user_id="h", first="Hari", captures=(Capture(HOME, AT),)))
+    # Behind the same address without a port: in the line's block, but in none once it is a pool's.
+    write_tip(folder, 8611, person(user_id="q", first="Q", captures=(Capture(POOL, AT),)))
+    ingest(db, plan([folder]))
+
+    def full_run(pools: CarrierPools, *, empty_first: bool = False) -> list[tuple[int, str, str]]:
+        with transaction(db) as session:
+            if empty_first:
+                session.execute(delete(IpBlock))
+            resolve(session, full=True, probabilistic=False, pools=pools)
+        return stored_blocks(db)
+
+    unpooled = full_run(NO_POOLS)
+    assert len(unpooled) == 8
+    assert {block for _, _, block in unpooled} == {POOL, HOME}
+    assert full_run(NO_POOLS) == unpooled  # nothing changed: nothing rewritten wrongly
+    pooled = full_run(JIO)
+    assert len(pooled) == 7
+    assert pooled == full_run(JIO, empty_first=True)
+    assert {block for _, _, block in pooled} == {HOME} | {
+        f"{POOL} port {41000 + n}" for n in range(6)
+    }
+    assert full_run(NO_POOLS) == unpooled  # and back

@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from operator import itemgetter
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -85,9 +84,8 @@ class IpBlocks:
         facts = list(ip_event_facts(session))
         events = found._add(facts)
         found.busy = {line for line, _ in found.linking.busy_lines}
-        session.execute(delete(IpBlock))
         session.execute(delete(IpBusyLine))
-        _store(session, list(zip(facts, events, strict=True)), found.busy)
+        _replace_blocks(session, _block_rows(zip(facts, events, strict=True), found.busy))
         _store_busy(session, found.linking.busy_lines)
         return found
 
@@ -207,18 +205,72 @@ def block_of(event: IpEvent, busy: set[str]) -> str | None:
     return event.line
 
 
+# A capture's stored block: event id, account id, block.
+BlockRow = tuple[int, str, str]
+
+
+def _block_rows(
+    captures: Iterable[tuple[IpEventFact, IpEvent | None]], busy: set[str]
+) -> list[BlockRow]:
+    """The block row of each capture that has a block, in the table's key order (event id)."""
+    rows: list[BlockRow] = []
+    for fact, event in captures:
+        block = None if event is None else block_of(event, busy)
+        if block is not None:
+            rows.append((fact.event_id, fact.account_id, block))
+    rows.sort()  # the table's key order: appended, not scattered
+    return rows
+
+
 def _store(
     session: Session, captures: Sequence[tuple[IpEventFact, IpEvent | None]], busy: set[str]
 ) -> set[str]:
     """Store each capture's block; the blocks stored."""
-    rows: list[dict[str, object]] = []
-    for fact, event in captures:
-        block = None if event is None else block_of(event, busy)
-        if block is not None:
-            rows.append({"event_id": fact.event_id, "account_id": fact.account_id, "block": block})
-    rows.sort(key=itemgetter("event_id"))  # the table's key order: appended, not scattered
-    bulk_insert(session.connection(), IpBlock.__table__, rows)  # type: ignore[arg-type]
-    return {str(row["block"]) for row in rows}
+    rows = _block_rows(captures, busy)
+    _insert_blocks(session, rows)
+    return {block for _event, _account, block in rows}
+
+
+def _replace_blocks(session: Session, rows: list[BlockRow]) -> None:
+    """Make the block table hold exactly `rows` (a full run's), writing only the rows that differ:
+    a full run on a resolved workspace finds most of its captures' blocks as it stored them, and
+    deleting and inserting a million and more unchanged rows would cost most of a minute."""
+    stored = {
+        event: (account, block)
+        for event, account, block in session.execute(
+            select(IpBlock.event_id, IpBlock.account_id, IpBlock.block)
+        )
+    }
+    kept = 0
+    new: list[BlockRow] = []
+    changed: list[int] = []
+    for row in rows:
+        before = stored.pop(row[0], None)
+        if before == (row[1], row[2]):
+            kept += 1
+            continue
+        new.append(row)
+        if before is not None:
+            changed.append(row[0])
+    if not kept:
+        session.execute(delete(IpBlock))
+    else:
+        stale = sorted([*stored, *changed])  # left in `stored`: captures that have no block now
+        for start in range(0, len(stale), _BATCH):
+            batch = stale[start : start + _BATCH]
+            session.execute(delete(IpBlock).where(IpBlock.event_id.in_(batch)))
+    _insert_blocks(session, new)
+
+
+def _insert_blocks(session: Session, rows: Sequence[BlockRow]) -> None:
+    bulk_insert(
+        session.connection(),
+        IpBlock.__table__,  # type: ignore[arg-type]
+        [
+            {"event_id": event, "account_id": account, "block": block}
+            for event, account, block in rows
+        ],
+    )
 
 
 def _store_busy(session: Session, lines: list[tuple[str, int]]) -> None:
