@@ -1,4 +1,5 @@
-"""`bulk_insert` stores exactly what SQLAlchemy Core's executemany stores, on both databases."""
+"""`bulk_insert` stores exactly what SQLAlchemy Core's executemany stores, on both databases;
+`replace_rows` leaves exactly the rows it is given."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,7 +26,7 @@ from sqlalchemy import (
 )
 
 from suraksha.storage.base import UtcDateTime
-from suraksha.storage.bulk import bulk_insert
+from suraksha.storage.bulk import bulk_insert, replace_rows
 
 IST = timezone(timedelta(hours=5, minutes=30))
 
@@ -116,3 +119,39 @@ def test_a_naive_datetime_is_refused_as_through_core(
     _, through_bulk = tables
     with db.begin() as connection, pytest.raises(ValueError, match="naive datetime"):
         bulk_insert(connection, through_bulk, [{"at": datetime(2025, 1, 1)}])
+
+
+KEYED_ROWS = st.dictionaries(
+    st.integers(min_value=1, max_value=40),
+    st.tuples(st.sampled_from(["a", "b", "ഫോൺ", None]), st.integers(-2, 2) | st.none()),
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(before=KEYED_ROWS, after=KEYED_ROWS)
+def test_replace_rows_leaves_exactly_the_rows_given_and_keeps_the_unchanged(
+    db: Engine,
+    tables: tuple[Table, Table],
+    before: dict[int, tuple[str | None, int | None]],
+    after: dict[int, tuple[str | None, int | None]],
+) -> None:
+    """Whatever the table held, it ends holding the rows given; rows stored as given are kept
+    (not deleted and inserted again: their count is returned)."""
+    _, table = tables
+    columns = ("id", "label", "count")
+    wanted = [(key, *values) for key, values in after.items()]
+    with db.begin() as connection:
+        connection.execute(table.delete())
+        bulk_insert(
+            connection,
+            table,
+            [{"id": key, "label": label, "count": count} for key, (label, count) in before.items()],
+        )
+        kept = replace_rows(connection, table, columns, wanted)
+        read = select(*(table.c[column] for column in columns))
+        stored = sorted(tuple(row) for row in connection.execute(read))
+    assert stored == sorted(wanted)
+    assert kept == sum(1 for key, values in after.items() if before.get(key) == values)

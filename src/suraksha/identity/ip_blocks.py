@@ -42,7 +42,7 @@ from suraksha.identity.ips import (
 )
 from suraksha.identity.models import IpBlock, IpBusyLine
 from suraksha.intake.accounts import IpEventFact, ip_event_facts
-from suraksha.storage.bulk import bulk_insert
+from suraksha.storage.bulk import bulk_insert, replace_rows
 
 _BATCH = 500
 
@@ -232,34 +232,14 @@ def _store(
 
 
 def _replace_blocks(session: Session, rows: list[BlockRow]) -> None:
-    """Make the block table hold exactly `rows` (a full run's), writing only the rows that differ:
-    a full run on a resolved workspace finds most of its captures' blocks as it stored them, and
-    deleting and inserting a million and more unchanged rows would cost most of a minute."""
-    stored = {
-        event: (account, block)
-        for event, account, block in session.execute(
-            select(IpBlock.event_id, IpBlock.account_id, IpBlock.block)
-        )
-    }
-    kept = 0
-    new: list[BlockRow] = []
-    changed: list[int] = []
-    for row in rows:
-        before = stored.pop(row[0], None)
-        if before == (row[1], row[2]):
-            kept += 1
-            continue
-        new.append(row)
-        if before is not None:
-            changed.append(row[0])
-    if not kept:
-        session.execute(delete(IpBlock))
-    else:
-        stale = sorted([*stored, *changed])  # left in `stored`: captures that have no block now
-        for start in range(0, len(stale), _BATCH):
-            batch = stale[start : start + _BATCH]
-            session.execute(delete(IpBlock).where(IpBlock.event_id.in_(batch)))
-    _insert_blocks(session, new)
+    """Make the block table hold exactly `rows` (a full run's): a full run on a resolved workspace
+    finds most of its captures' blocks as it stored them, and rewrites only the others."""
+    replace_rows(
+        session.connection(),
+        IpBlock.__table__,  # type: ignore[arg-type]
+        ("event_id", "account_id", "block"),
+        rows,
+    )
 
 
 def _insert_blocks(session: Session, rows: Sequence[BlockRow]) -> None:

@@ -47,7 +47,7 @@ from suraksha.identity.probabilistic import (
 )
 from suraksha.identity.reads_apart import ReadApart
 from suraksha.intake.accounts import account_views, every_account_values
-from suraksha.storage.bulk import bulk_insert
+from suraksha.storage.bulk import bulk_insert, replace_rows
 
 _VIEW_BATCH = 20_000  # account views held at once while features are taken from them
 _DELETE_BATCH = 500
@@ -109,8 +109,13 @@ def weak_evidence(
     if full:
         scored = (scoring or full_scoring(session, threshold, apart=False)).result(accounts)
         session.execute(delete(WeakPairRow))
-        session.execute(delete(WeakFeatures))
-        _insert_features(session, scored.rows)
+        # Most accounts' features are as the last full run stored them: only the others are written.
+        replace_rows(
+            session.connection(),
+            WeakFeatures.__table__,  # type: ignore[arg-type]
+            _STORED_COLUMNS,
+            scored.rows,
+        )
         _store_pairs(session, scored.pairs)
         return WeakEvidence(pairs=scored.pairs, featured=len(scored.rows), scored=len(scored.rows))
     return _incremental(session, accounts, threshold)

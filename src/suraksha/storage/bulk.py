@@ -11,6 +11,10 @@ and a test compares the two on SQLite and PostgreSQL.
 Rows are plain dicts with the same keys. Columns left out get what the database gives them (an
 autoincrement key, NULL, a server default); a left-out column with a Python-side default is a
 mistake the caller must fix, so it is refused rather than silently stored as NULL.
+
+`replace_rows` makes a derived table hold exactly the rows given, writing only those that differ
+from what it holds: a full identity resolution recomputes a million rows or more, most of them as
+they were, and deleting and inserting every one costs more than reading them.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.engine import Dialect
 
 Row = dict[str, Any]
 _Processor = Callable[[Any], Any] | None
+_DELETE_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,45 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Row]) -> No
             statement.sql,
             [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)],
         )
+
+
+def replace_rows(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> int:
+    """Make `table` hold exactly `rows` (tuples of `columns`' values; the first column is the
+    table's key, unique in `rows`), deleting and inserting only the rows that differ from those
+    stored; how many stored rows were kept. With none to keep, the table is emptied at once.
+
+    Stored values are compared as read back, so `columns` must read back as they are given
+    (text, numbers, NULL: not JSON or times that a type converts).
+    """
+    key = table.columns[columns[0]]
+    stored = {
+        row[0]: tuple(row) for row in connection.execute(select(*(table.c[c] for c in columns)))
+    }
+    kept = 0
+    new: list[tuple[Any, ...]] = []
+    changed: list[Any] = []
+    for row in rows:
+        before = stored.pop(row[0], None)
+        if before == row:
+            kept += 1
+            continue
+        new.append(row)
+        if before is not None:
+            changed.append(row[0])
+    if not kept:
+        connection.execute(delete(table))
+    else:
+        stale = sorted([*stored, *changed])  # left in `stored`: keys no longer wanted
+        for start in range(0, len(stale), _DELETE_BATCH):
+            connection.execute(delete(table).where(key.in_(stale[start : start + _DELETE_BATCH])))
+    new.sort(key=lambda row: row[0])  # the table's key order: appended, not scattered
+    bulk_insert(connection, table, [dict(zip(columns, row, strict=True)) for row in new])
+    return kept
 
 
 @lru_cache(maxsize=256)
