@@ -57,7 +57,7 @@ class ProcessTree:
     resident memory, and the CPU time each descendant had used when last seen (a sample every
     `interval` seconds, so a descendant's last fraction of a second may be missed)."""
 
-    def __init__(self, interval: float = 0.25) -> None:
+    def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
         self.peak_bytes = 0
         self._cpu_ticks: dict[int, int] = {}

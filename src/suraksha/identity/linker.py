@@ -51,6 +51,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -78,7 +79,7 @@ from suraksha.identity.probabilistic import MODEL_VERSION as WEAK_MODEL_VERSION
 from suraksha.identity.reads_apart import ReadApart
 from suraksha.identity.shared_lines import names_conflict, names_join, telling
 from suraksha.identity.subjects import LinkRow, stable_ids, store_components, totals
-from suraksha.identity.weak_evidence import Scored, full_scoring, weak_evidence
+from suraksha.identity.weak_evidence import Scored, score_everything, weak_evidence
 from suraksha.intake.accounts import (
     AccountView,
     IdentifierFact,
@@ -380,8 +381,8 @@ def resolve(
     rule; an incremental run scores only the pairs its new accounts can make and keeps the rest
     from the run before (`weak_evidence`).
 
-    `workers` above 0 lets a full run read strong identifiers and score weak evidence in worker
-    processes while this one links IP captures (`reads_apart`: they read committed data, so the
+    `workers` above 0 lets a full run score weak evidence and read strong identifiers in a worker
+    process while this one links IP captures (`reads_apart`: it reads committed data, so the
     session must not have changed accounts yet); 0 never does; None (the default) does from
     `READ_APART_FROM` accounts on a machine with two cores or more. The subjects are the same.
     """
@@ -424,7 +425,7 @@ def resolve(
                 accounts,
                 full=reads is not None,
                 threshold=threshold,
-                scoring=reads.scoring if reads else None,
+                scored=reads.found(accounts)[0] if reads else None,
             )
             pairs, narrowed = evidence.pairs, evidence.narrowed
             result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
@@ -444,9 +445,9 @@ def resolve(
             names = _names(session, scope)
         else:
             scope = set(accounts)
-            holders = _holders_of_rows(reads.strong.result(accounts), strong)
+            holders = _holders_of_rows(reads.found(accounts)[1], strong)
             names = defaultdict(set)
-            for account, name in reads.names.result(accounts):
+            for account, name in name_rows(session, accounts):
                 names[account].add(name)
     finally:
         if reads is not None:
@@ -516,39 +517,52 @@ def resolve(
     return result
 
 
+# An identifier as a worker sends it: `IdentifierFact`'s fields, cheaper to pickle than objects.
+FactRow = tuple[str, int, str, str, str, str, str]
+
+
+# What a full run's worker reads: the weak evidence scored (with the probabilistic layer) and the
+# strong identifiers.
+WorkerReads = tuple[Scored | None, list[FactRow]]
+
+
+def worker_reads(
+    session: Session, accounts: Sequence[str], *, threshold: float, scoring: bool
+) -> WorkerReads:
+    """A full run's reads that a worker process makes while the resolve links IP captures, one
+    after the other: one process beside the resolve keeps both cores busy without a third
+    holding its data in memory at the same time."""
+    scored = score_everything(session, accounts, threshold) if scoring else None
+    return scored, strong_identifier_rows(session, accounts)
+
+
 @dataclass(slots=True)
 class _FullReads:
-    """A full run's whole-workspace reads, started (in worker processes when `apart`) before it
-    links IP captures: strong identifiers, names and, with the probabilistic layer, the weak
-    evidence scored (`reads_apart`)."""
+    """A full run's whole-workspace reads of weak evidence (scored) and strong identifiers,
+    started before it links IP captures: in a worker process when `apart` (`reads_apart`)."""
 
-    strong: ReadApart[list[FactRow]]
-    names: ReadApart[list[tuple[str, str]]]
-    scoring: ReadApart[Scored] | None
+    read: ReadApart[WorkerReads]
+    name: str  # what it reads, as `ResolveResult.read_apart` lists it
+    _found: WorkerReads | None = None
 
     @classmethod
     def start(cls, session: Session, *, apart: bool, scoring: bool, threshold: float) -> _FullReads:
-        return cls(
-            strong=ReadApart(session, strong_identifier_rows, apart=apart),
-            names=ReadApart(session, name_rows, apart=apart),
-            scoring=full_scoring(session, threshold, apart=apart) if scoring else None,
-        )
+        read = partial(worker_reads, threshold=threshold, scoring=scoring)
+        name = "weak evidence and strong identifiers" if scoring else "strong identifiers"
+        return cls(ReadApart(session, read, apart=apart), name)
+
+    def found(self, accounts: Sequence[str]) -> WorkerReads:
+        if self._found is None:
+            self._found = self.read.result(accounts)
+        return self._found
 
     def close(self, result: ResolveResult) -> None:
-        """Stop what is still running; note in `result` what was read apart, or why not."""
-        reads = (
-            ("weak evidence", self.scoring),
-            ("strong identifiers", self.strong),
-            ("names", self.names),
-        )
-        for name, read in reads:
-            if read is None:
-                continue
-            read.close()
-            if read.done_apart:
-                result.read_apart.append(name)
-            elif read.reason:
-                result.apart_failed.append(f"{name}: {read.reason}")
+        """Stop the worker if still running; note in `result` what it read, or why it did not."""
+        self.read.close()
+        if self.read.done_apart:
+            result.read_apart.append(self.name)
+        elif self.read.reason:
+            result.apart_failed.append(f"{self.name}: {self.read.reason}")
 
 
 def _read_apart(workers: int | None, accounts: int) -> bool:
@@ -556,10 +570,6 @@ def _read_apart(workers: int | None, accounts: int) -> bool:
     if workers is None:
         return accounts >= READ_APART_FROM and default_workers() >= 2
     return workers > 0
-
-
-# An identifier as a worker sends it: `IdentifierFact`'s fields, cheaper to pickle than objects.
-FactRow = tuple[str, int, str, str, str, str, str]
 
 
 def strong_identifier_rows(session: Session, _accounts: Sequence[str]) -> list[FactRow]:

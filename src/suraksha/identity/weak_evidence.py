@@ -11,8 +11,8 @@
                      records that share a blocking key with one (`probabilistic.blocked_with`)
                   ─► the tables brought up to date
 
-A full run's scoring reads and writes nothing else, so it can run in a worker process while the
-linker works through the IP captures (`full_scoring`, `reads_apart`); the resolve's transaction
+A full run's scoring (`score_everything`) reads and writes nothing else, so it can run in a worker
+process while the linker works through the IP captures (`reads_apart`); the resolve's transaction
 stores what it sends back.
 
 The pairs equal a full run's: a pair's weight depends only on its two records (fixed m and u, no
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from operator import attrgetter
 
 from sqlalchemy import delete, select, tuple_
@@ -45,7 +44,6 @@ from suraksha.identity.probabilistic import (
     weak_record,
     weak_record_of_values,
 )
-from suraksha.identity.reads_apart import ReadApart
 from suraksha.intake.accounts import account_views, every_account_values
 from suraksha.storage.bulk import bulk_insert, replace_rows
 
@@ -90,24 +88,19 @@ def score_everything(session: Session, accounts: Sequence[str], threshold: float
     return Scored([_stored_values(record) for record in records], pairs)
 
 
-def full_scoring(session: Session, threshold: float, *, apart: bool) -> ReadApart[Scored]:
-    """A full run's scoring, started in a worker process when `apart` (`reads_apart`)."""
-    return ReadApart(session, partial(score_everything, threshold=threshold), apart=apart)
-
-
 def weak_evidence(
     session: Session,
     accounts: Sequence[str],
     *,
     full: bool,
     threshold: float = DEFAULT_THRESHOLD,
-    scoring: ReadApart[Scored] | None = None,
+    scored: Scored | None = None,
 ) -> WeakEvidence:
     """Every pair the probabilistic layer links among `accounts` (all reported accounts), with the
-    stored features and pairs brought up to date; `full` recomputes and replaces both (with the
-    result of `scoring`, when one was started for it)."""
+    stored features and pairs brought up to date; `full` recomputes and replaces both (from
+    `scored`, when a worker scored them: `reads_apart`)."""
     if full:
-        scored = (scoring or full_scoring(session, threshold, apart=False)).result(accounts)
+        scored = scored or score_everything(session, accounts, threshold)
         session.execute(delete(WeakPairRow))
         # Most accounts' features are as the last full run stored them: only the others are written.
         replace_rows(
