@@ -447,7 +447,7 @@ def resolve(
             scope = set(accounts)
             holders = _holders_of_rows(reads.found(accounts)[1], strong)
             names = defaultdict(set)
-            for account, name in name_rows(session, accounts):
+            for account, name in name_rows(session):
                 names[account].add(name)
     finally:
         if reads is not None:
@@ -630,7 +630,7 @@ def _names(session: Session, scope: set[str]) -> dict[str, set[str]]:
     return dict(found)
 
 
-def name_rows(session: Session, _accounts: Sequence[str]) -> list[tuple[str, str]]:
+def name_rows(session: Session) -> list[tuple[str, str]]:
     """(account, cleaned name or display name) of every reported account: a full run's names."""
     return [(account, value) for account, _kind, value in identifier_values(session, NAME_EVIDENCE)]
 

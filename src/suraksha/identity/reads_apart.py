@@ -1,10 +1,11 @@
-"""Whole-workspace reads a full resolution makes in worker processes, beside its own work.
+"""Whole-workspace reads a full resolution makes in a worker process, beside its own work.
 
 A full run reads every account's weak-evidence values (and scores them) and every strong
-identifier, and links every IP capture: three passes of a million rows or more at national scale,
-each bound to one core. The reads write nothing, so on a machine with two cores or more they run
-in processes of their own (`parallel.Apart`) while the resolve links IP captures; the resolve's
-transaction stays the only writer and stores what they send back.
+identifier, and links every IP capture: passes of a million rows or more at national scale, each
+bound to one core. The reads write nothing, so on a machine with two cores or more a worker
+process (`parallel.Apart`) makes them while the resolve links IP captures (`linker.worker_reads`:
+one worker, the reads in turn); the resolve's transaction stays the only writer and stores what
+the worker sends back.
 
 A worker reads committed data, in a snapshot of its own. The resolve's transaction must therefore
 not have changed the accounts before it starts them (a resolve's own writes come later); should it
