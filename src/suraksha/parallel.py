@@ -35,7 +35,7 @@ Out = TypeVar("Out")
 
 
 class WorkerFailed(RuntimeError):
-    """A call run `Apart` raised, or its process died; the caller can do the work itself."""
+    """A call run by `Apart` raised, or its process died; the caller can do the work itself."""
 
 
 def default_workers() -> int:
