@@ -8,6 +8,7 @@ TOTP secrets) finds the workspace's sealer in the Alembic config's attributes un
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -44,8 +45,9 @@ def alembic_config(metadata: MetaData | None = None) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str | None:
-    """The newest revision this version of Suraksha ships."""
+    """The newest revision this version of Suraksha ships (read once: the history is packaged)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -65,6 +67,8 @@ def upgrade(engine: Engine, *, sealer: SecretSealer | None = None) -> tuple[str 
     refuses to run when there is something to encrypt.
     """
     before = current_revision(engine)
+    if before == head_revision():
+        return before, before  # nothing to run: Alembic would still load every migration script
     config = alembic_config()
     config.attributes[SEALER_ATTRIBUTE] = sealer
     with engine.begin() as connection:
