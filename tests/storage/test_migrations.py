@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from suraksha.config import Settings
 from suraksha.storage import schema
+from suraksha.storage.engine import SQLITE_CACHE_MIB
 from suraksha.workspace import metadata, open_engine
 
 
@@ -29,10 +30,11 @@ def test_upgrade_twice_is_a_no_op(db: Engine) -> None:
     assert before == after == schema.head_revision()
 
 
-def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_large_cache(tmp_path: Path) -> None:
     home = tmp_path / "ws"
     engine = open_engine(Settings.from_env({"SURAKSHA_HOME": str(home)}), migrate=True)
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_MIB * 1024
     assert (home / "suraksha.sqlite3").is_file()
