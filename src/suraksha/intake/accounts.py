@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Result, Select, select
 from sqlalchemy.orm import Session
 
 from suraksha.intake.models import Account, Address, Identifier, IpEvent, Tip
@@ -16,6 +16,7 @@ from suraksha.intake.records import AccountRole
 
 _BATCH = 500
 _Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
+_Ts = TypeVarTuple("_Ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +144,17 @@ def identifier_values(
             Identifier.value.is_not(None),
         )
     )
-    for account_id, kind, value in session.execute(query):
+    for account_id, kind, value in _rows(session, query):
         if account_id is not None and value:
             yield account_id, kind, value
+
+
+def _rows(session: Session, query: Select[*_Ts]) -> Result[*_Ts]:
+    """The rows of a column select, straight from the session's connection (flushed first, as
+    `Session.execute` would): `Session.execute` builds ORM result machinery even for columns,
+    13% of the time of reading a million IP captures."""
+    session.flush()
+    return session.connection().execute(query)
 
 
 def _in_batches(queries: list[_Q], column: Any, values: Iterable[Any] | None) -> list[_Q]:
@@ -166,7 +175,7 @@ def _facts(
     query: Select[str, int, str, str | None, str, str, str],
     kinds: frozenset[str],
 ) -> Iterator[IdentifierFact]:
-    for account_id, ident_id, kind, value, raw, report_id, path in session.execute(query):
+    for account_id, ident_id, kind, value, raw, report_id, path in _rows(session, query):
         if value is not None and kind in kinds:
             yield IdentifierFact(account_id, ident_id, kind, value, raw, report_id, path)
 
@@ -233,7 +242,7 @@ def ip_event_facts(
             proxy,
             report_id,
             path,
-        ) in session.execute(query):
+        ) in _rows(session, query):
             yield IpEventFact(
                 account_id, event_id, address, port, at, at_text, event, proxy, report_id, path
             )
@@ -270,30 +279,33 @@ def every_account_values(
     # Kinds and uncleaned values are dropped as rows are read: filtering them in SQL makes SQLite
     # read the (kind, value) index and sort millions of rows by account (`identifier_facts`).
     identifiers = _Grouped(
-        session.execute(
+        _rows(
+            session,
             select(Identifier.account_id, Identifier.kind, Identifier.value)
             .join(Account, Account.id == Identifier.account_id)
             .where(reported)
-            .order_by(Identifier.account_id, Identifier.id)
+            .order_by(Identifier.account_id, Identifier.id),
         )
     )
     places = _Grouped(
-        session.execute(
+        _rows(
+            session,
             select(Address.account_id, Address.street, Address.city, Address.postal_code)
             .join(Account, Account.id == Address.account_id)
             .where(reported)
-            .order_by(Address.account_id, Address.id)
+            .order_by(Address.account_id, Address.id),
         )
     )
     captures = _Grouped(
-        session.execute(
+        _rows(
+            session,
             select(IpEvent.account_id, IpEvent.address)
             .join(Account, Account.id == IpEvent.account_id)
             .where(reported)
-            .order_by(IpEvent.account_id, IpEvent.id)
+            .order_by(IpEvent.account_id, IpEvent.id),
         )
     )
-    for account_id in session.scalars(select(Account.id).where(reported).order_by(Account.id)):
+    for (account_id,) in _rows(session, select(Account.id).where(reported).order_by(Account.id)):
         yield AccountValues(
             account_id,
             [(k, v) for k, v in identifiers.take(account_id) if v and k in wanted],
