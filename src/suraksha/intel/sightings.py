@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, geocoder
+from phonenumbers import PhoneNumberType
 
 from suraksha.intake.accounts import AccountView, AddressView, IpEventView
 from suraksha.intel.gazetteer import (
@@ -389,6 +389,9 @@ def _phone(value: str, report: str, notes: Notes) -> list[Sighting]:
         return []
     if kind != PhoneNumberType.FIXED_LINE:
         return []  # toll-free, premium, shared-cost, …: a service, not a place
+    # Imported here: the geocoder loads its whole data set (0.7 s), which only this needs.
+    from phonenumbers import geocoder
+
     described = geocoder.description_for_number(number, "en")
     area, _, circle = described.rpartition(", ")
     where = f"{area} exchange, {circle} telecom circle" if area else f"{circle} telecom circle"

@@ -19,14 +19,16 @@ audit chain are in the database; only the per-address sign-in throttle counts pe
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Final
-
-import uvicorn
-from fastapi import FastAPI
+from typing import TYPE_CHECKING, Any, Final
 
 from suraksha.config import Settings
 from suraksha.errors import UserInputError
-from suraksha.web.app import create_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# The application and uvicorn are imported where they run, not here: every `suraksha` command
+# imports this module (for `serve`'s options), and FastAPI with its models costs half a second.
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
@@ -55,6 +57,8 @@ def check_binding(settings: Settings, host: str) -> None:
 
 def app_from_environment() -> FastAPI:
     """The application on the workspace the environment names (each worker process's)."""
+    from suraksha.web.app import create_app
+
     return create_app(Settings.from_env())
 
 
@@ -71,6 +75,10 @@ def serve(
     With `workers` above 1 each worker process reads its settings from the environment
     (`Settings.from_env`), which must therefore name the same workspace as `settings`.
     """
+    import uvicorn
+
+    from suraksha.web.app import create_app
+
     check_binding(settings, host)
     if workers < 1:
         raise UserInputError(f"--workers must be 1 or more, not {workers}.")
