@@ -31,6 +31,7 @@ def test_admin_enrols_signs_in_and_out(browser_page: Page, live_server: LiveServ
     page.click("nav >> text=Dashboard")
     expect(page.locator("h1")).to_have_text("Dashboard")
     expect(page.locator(".scope")).to_contain_text("everywhere")
+    expect(page.locator("#case-alerts ul")).to_be_visible()  # the panel loaded: no request left
     cookies = page.context.cookies()
     session = next(c for c in cookies if c["name"] == "suraksha_session")
     assert session["httpOnly"] and session["sameSite"] == "Strict"

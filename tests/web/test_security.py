@@ -145,6 +145,19 @@ def test_htmx_request_without_a_session_is_told_where_to_go(client: TestClient) 
     assert answer.status_code == 401 and answer.headers["hx-redirect"] == "/signin?next=/admin"
 
 
+def test_a_fragment_without_a_session_sends_back_to_its_page_not_to_itself(
+    client: TestClient,
+) -> None:
+    """A dashboard panel that loads after the session ended (signed out, expired) sends the
+    browser to sign in and then back to the page it was on, never to the bare fragment."""
+    panel = {"HX-Request": "true", "HX-Current-URL": "http://testserver/cases?order=deadline"}
+    answer = client.get("/cases/alerts", headers=panel)
+    assert answer.status_code == 401
+    assert answer.headers["hx-redirect"] == "/signin?next=/cases%3Forder%3Ddeadline"
+    on_dashboard = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
+    assert client.get("/cases/alerts", headers=on_dashboard).headers["hx-redirect"] == "/signin"
+
+
 def test_no_secret_in_a_url(client: TestClient, app_settings: Settings) -> None:
     make_user(app_settings, "root", "admin")
     first = sign_in(client, "root")

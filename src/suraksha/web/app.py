@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from typing import Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -79,6 +79,12 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _sign_in_at(path: str, query: str) -> str:
+    """The sign-in page, coming back to `path?query` after it (to the dashboard: plain)."""
+    target = (path or "/") + (f"?{query}" if query else "")
+    return "/signin" if target == "/" else f"/signin?next={quote(target, safe='/')}"
+
+
 def _install_error_pages(app: FastAPI) -> None:
     """Error responses: JSON under /api/, a page elsewhere; each rolls the request back (except
     the sign-in redirect, raised before any route ran)."""
@@ -95,11 +101,15 @@ def _install_error_pages(app: FastAPI) -> None:
         # deleted an expired session, which must stay deleted.
         if is_api(request):
             return JSONResponse({"error": "sign in first"}, status_code=401)
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        location = "/signin" if target == "/" else f"/signin?next={quote(target, safe='/')}"
         if request.headers.get("HX-Request"):
-            return Response(status_code=401, headers={"HX-Redirect": location})
-        return RedirectResponse(location, status_code=303)
+            # A fragment (a dashboard panel) is no page to come back to: the page it was loaded
+            # into is (htmx names it; without it, the request's own). Only its path and query
+            # are taken, so `next` stays on this site.
+            page = urlsplit(request.headers.get("HX-Current-URL") or str(request.url))
+            return Response(
+                status_code=401, headers={"HX-Redirect": _sign_in_at(page.path, page.query)}
+            )
+        return RedirectResponse(_sign_in_at(request.url.path, request.url.query), status_code=303)
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, _exc: CsrfRefused) -> Response:
