@@ -141,9 +141,9 @@ def test_a_link_whose_agreeing_values_narrow_is_written_again(db: Engine, tmp_pa
 def test_a_full_run_read_by_worker_processes_stores_what_one_process_does(
     db: Engine, tmp_path: Path
 ) -> None:
-    """`workers=1`: the weak evidence of a generated corpus is scored by a worker process while
-    this one links IP captures; subjects, links, stored features and pairs equal a run in one
-    process, on SQLite and PostgreSQL alike."""
+    """`workers=1`: the weak evidence of a generated corpus is scored, and its strong identifiers
+    read, by a worker process while this one links IP captures; subjects, links, stored features
+    and pairs equal a run in one process, on SQLite and PostgreSQL alike."""
     write_corpus(tmp_path / "corpus", persons=120, seed=4)
     ingest(db, plan([tmp_path / "corpus"]))
     with transaction(db) as session:
@@ -153,7 +153,7 @@ def test_a_full_run_read_by_worker_processes_stores_what_one_process_does(
         apart = resolve(session, full=True, workers=1)
         assert (snapshot(session), stored(session)) == expected
     assert (alone.read_apart, alone.apart_failed) == ([], [])
-    assert (apart.read_apart, apart.apart_failed) == (["weak evidence"], [])
+    assert (apart.read_apart, apart.apart_failed) == (["weak evidence and strong identifiers"], [])
     assert apart.weak_pairs == alone.weak_pairs > 0
     assert apart.weak_scored == alone.weak_scored == alone.accounts
 
@@ -187,6 +187,6 @@ def test_a_worker_that_missed_this_sessions_accounts_is_read_again_here(
         features = {row[0] for row in stored(session)[0]}
     assert result.read_apart == []
     changed = "the accounts changed since the worker process read them"
-    assert result.apart_failed == [f"weak evidence: {changed}"]
+    assert result.apart_failed == [f"weak evidence and strong identifiers: {changed}"]
     assert result.weak_scored == result.accounts == 2
     assert features == {first.id, twin.id}

@@ -79,8 +79,8 @@ def resolve_command(
         "--workers",
         min=0,
         max=1,
-        help="1: a full run scores weak evidence in a worker process while this one links IP "
-        "captures (same subjects, a shorter run on two cores or more); "
+        help="1: a full run reads strong identifiers and scores weak evidence in worker processes "
+        "while this one links IP captures (same subjects, a shorter run on two cores or more); "
         f"0: all in this process. Default: 1 from {READ_APART_FROM:,} accounts on two cores or "
         "more, else 0.",
     ),

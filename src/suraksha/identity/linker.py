@@ -48,7 +48,7 @@ closed under every way two accounts can interact, the result equals a full run's
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -381,10 +381,10 @@ def resolve(
     rule; an incremental run scores only the pairs its new accounts can make and keeps the rest
     from the run before (`weak_evidence`).
 
-    `workers` above 0 lets a probabilistic full run score weak evidence in a worker process
-    while this one links IP captures (`reads_apart`: it reads committed data, so the session must
-    not have changed accounts yet); 0 never does; None (the default) does from `READ_APART_FROM`
-    accounts on a machine with two cores or more. The subjects are the same.
+    `workers` above 0 lets a full run score weak evidence and read strong identifiers in a worker
+    process while this one links IP captures (`reads_apart`: it reads committed data, so the
+    session must not have changed accounts yet); 0 never does; None (the default) does from
+    `READ_APART_FROM` accounts on a machine with two cores or more. The subjects are the same.
     """
     params = LinkParameters(
         max_accounts, max_line_accounts, tolerance, pools, probabilistic, threshold
@@ -402,17 +402,19 @@ def resolve(
     judgements = all_judgements(session)
     result.full_reason = "asked for a full run" if full else _why_full(session, params)
     rules = IpRules(pools, tolerance, max_accounts, max_line_accounts)
-    full_run = result.full_reason is not None
-    scoring: _Scoring | None = None
-    if full_run and probabilistic:
-        scoring = _Scoring.start(
-            session, apart=_read_apart(workers, len(accounts)), threshold=threshold
+    reads: _FullReads | None = None
+    if result.full_reason is not None:
+        reads = _FullReads.start(
+            session,
+            apart=_read_apart(workers, len(accounts)),
+            scoring=probabilistic,
+            threshold=threshold,
         )
     try:
-        if full_run:
-            ip = IpBlocks.everything(session, rules)
-        else:
+        if reads is None:
             ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
+        else:
+            ip = IpBlocks.everything(session, rules)
         if on_step:
             on_step("IP events linked")
         pairs: list[WeakPair] = []
@@ -421,35 +423,35 @@ def resolve(
             evidence = weak_evidence(
                 session,
                 accounts,
-                full=full_run,
+                full=reads is not None,
                 threshold=threshold,
-                scored=scoring.read.result(accounts) if scoring else None,
+                scored=reads.found(accounts)[0] if reads else None,
             )
             pairs, narrowed = evidence.pairs, evidence.narrowed
             result.weak_pairs, result.weak_scored = len(pairs), evidence.scored
             if on_step:
                 on_step("weak evidence scored")
-    finally:
-        if scoring is not None:
-            scoring.close(result)
 
-    strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    if full_run:
-        scope = set(accounts)
-        holders = _holders_of_rows(strong_identifier_rows(session), strong)
-        names: dict[str, set[str]] = defaultdict(set)
-        for account, name in name_rows(session):
-            names[account].add(name)
-    else:
-        result.mode = "incremental"
-        scope, holders = _closure(
-            session, accounts, previous, judgements, ip, params, pairs, narrowed
-        )
-        for (kind, value), facts in holders.items():
-            if kind in STRONG_CONFLICT_KINDS:
-                for fact in facts:
-                    strong[fact.account_id].add((kind, value))
-        names = _names(session, scope)
+        strong: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        if reads is None:
+            result.mode = "incremental"
+            scope, holders = _closure(
+                session, accounts, previous, judgements, ip, params, pairs, narrowed
+            )
+            for (kind, value), facts in holders.items():
+                if kind in STRONG_CONFLICT_KINDS:
+                    for fact in facts:
+                        strong[fact.account_id].add((kind, value))
+            names = _names(session, scope)
+        else:
+            scope = set(accounts)
+            holders = _holders_of_rows(reads.found(accounts)[1], strong)
+            names = defaultdict(set)
+            for account, name in name_rows(session):
+                names[account].add(name)
+    finally:
+        if reads is not None:
+            reads.close(result)
     result.recomputed = len(scope)
     if on_step:
         on_step("identifiers read")
@@ -515,44 +517,62 @@ def resolve(
     return result
 
 
-# A strong identifier as a full run reads it: `IdentifierFact`'s fields, a tuple (most values are
-# held once and link nobody; only the holders of a shared value become `IdentifierFact`s).
+# An identifier as a worker sends it: `IdentifierFact`'s fields, cheaper to pickle than objects.
 FactRow = tuple[str, int, str, str, str, str, str]
 
 
-@dataclass(slots=True)
-class _Scoring:
-    """A full run's scoring of every account's weak evidence, started before it links IP
-    captures: in a worker process when `apart` (`reads_apart`), so that the two whole-workspace
-    passes share the machine's cores. The worker does nothing else: the resolve reads the strong
-    identifiers and names itself after the IP captures, which the scoring outlasts otherwise."""
+# What a full run's worker reads: the weak evidence scored (with the probabilistic layer) and the
+# strong identifiers.
+WorkerReads = tuple[Scored | None, list[FactRow]]
 
-    read: ReadApart[Scored]
+
+def worker_reads(
+    session: Session, accounts: Sequence[str], *, threshold: float, scoring: bool
+) -> WorkerReads:
+    """A full run's reads that a worker process makes while the resolve links IP captures, one
+    after the other: one process beside the resolve keeps both cores busy without a third
+    holding its data in memory at the same time."""
+    scored = score_everything(session, accounts, threshold) if scoring else None
+    return scored, strong_identifier_rows(session, accounts)
+
+
+@dataclass(slots=True)
+class _FullReads:
+    """A full run's whole-workspace reads of weak evidence (scored) and strong identifiers,
+    started before it links IP captures: in a worker process when `apart` (`reads_apart`)."""
+
+    read: ReadApart[WorkerReads]
+    name: str  # what it reads, as `ResolveResult.read_apart` lists it
+    _found: WorkerReads | None = None
 
     @classmethod
-    def start(cls, session: Session, *, apart: bool, threshold: float) -> _Scoring:
-        return cls(ReadApart(session, partial(score_everything, threshold=threshold), apart=apart))
+    def start(cls, session: Session, *, apart: bool, scoring: bool, threshold: float) -> _FullReads:
+        read = partial(worker_reads, threshold=threshold, scoring=scoring)
+        name = "weak evidence and strong identifiers" if scoring else "strong identifiers"
+        return cls(ReadApart(session, read, apart=apart), name)
+
+    def found(self, accounts: Sequence[str]) -> WorkerReads:
+        if self._found is None:
+            self._found = self.read.result(accounts)
+        return self._found
 
     def close(self, result: ResolveResult) -> None:
-        """Stop the worker if still running; note in `result` whether it scored, or why not."""
+        """Stop the worker if still running; note in `result` what it read, or why it did not."""
         self.read.close()
         if self.read.done_apart:
-            result.read_apart.append(WEAK_SCORING)
+            result.read_apart.append(self.name)
         elif self.read.reason:
-            result.apart_failed.append(f"{WEAK_SCORING}: {self.read.reason}")
-
-
-WEAK_SCORING = "weak evidence"  # what a worker process read, as `ResolveResult.read_apart` says
+            result.apart_failed.append(f"{self.name}: {self.read.reason}")
 
 
 def _read_apart(workers: int | None, accounts: int) -> bool:
-    """Whether a full run scores weak evidence in a worker process (`resolve`'s `workers`)."""
+    """Whether a full run reads in worker processes (`resolve`'s `workers`)."""
     if workers is None:
         return accounts >= READ_APART_FROM and default_workers() >= 2
     return workers > 0
 
 
-def strong_identifier_rows(session: Session) -> list[FactRow]:
+def strong_identifier_rows(session: Session, _accounts: Sequence[str]) -> list[FactRow]:
     """Every cleaned strong identifier of the reported accounts, in `identifier_facts`' order."""
     return [
         (f.account_id, f.identifier_id, f.kind, f.value, f.raw, f.report_id, f.path)

@@ -1,10 +1,11 @@
 """Whole-workspace reads a full resolution makes in a worker process, beside its own work.
 
-A full run reads every account's weak-evidence values and scores them, and links every IP
-capture: passes of a million rows or more at national scale, each bound to one core. The scoring
-writes nothing, so on a machine with two cores or more a worker process (`parallel.Apart`) makes
-it while the resolve links IP captures (`linker._Scoring`); the resolve's transaction stays the
-only writer and stores what the worker sends back.
+A full run reads every account's weak-evidence values (and scores them) and every strong
+identifier, and links every IP capture: passes of a million rows or more at national scale, each
+bound to one core. The reads write nothing, so on a machine with two cores or more a worker
+process (`parallel.Apart`) makes them while the resolve links IP captures (`linker.worker_reads`:
+one worker, the reads in turn); the resolve's transaction stays the only writer and stores what
+the worker sends back.
 
 A worker reads committed data, in a snapshot of its own. The resolve's transaction must therefore
 not have changed the accounts before it starts them (a resolve's own writes come later); should it
