@@ -91,10 +91,15 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = open_engine(
         Settings(home=home, database_url=f"sqlite:///{home / 'suraksha.sqlite3'}"), migrate=True
     )
+    connection = engine.raw_connection()  # out of any transaction, as a checkpoint must be
     try:
-        with engine.connect() as connection:  # everything in the main file: it alone is copied
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Everything into the main file: it alone is copied.
+        busy, _pages, _done = (
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        )
+        assert busy == 0, "the migrated database could not be checkpointed"
     finally:
+        connection.close()
         engine.dispose()
     return home / "suraksha.sqlite3"
 
