@@ -32,6 +32,7 @@ from suraksha.hashing.pdq import (
     pdq_of_image,
 )
 from suraksha.synthetic.images import scene
+from suraksha.triage.report import write_pdf
 
 hex_hashes = st.binary(min_size=32, max_size=32).map(bytes.hex)
 
@@ -179,6 +180,11 @@ def test_truncated_image_is_a_format_error(tmp_path: Path) -> None:
     scene(8).save(buffer, "JPEG", quality=90)
     path = tmp_path / "carved.jpg"
     path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 3])
+    with pytest.raises(FormatError, match="cannot be decoded"):
+        pdq_of_file(path)
+    # Rendering a PDF report imports WeasyPrint, which turns on Pillow's LOAD_TRUNCATED_IMAGES
+    # for the whole process: a scan after it must still refuse the carved image.
+    write_pdf("<p>report</p>", tmp_path / "report.pdf")
     with pytest.raises(FormatError, match="cannot be decoded"):
         pdq_of_file(path)
 

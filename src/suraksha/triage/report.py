@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+from PIL import ImageFile
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -269,6 +270,10 @@ def write_pdf(html: str, target: Path) -> None:
         # Imported here: loading pango is slow, and the HTML report needs none of it.
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
+    # WeasyPrint's import sets Pillow's process-wide LOAD_TRUNCATED_IMAGES; left on, every later
+    # PDQ hash in this process would be of a truncated (carved) image's decoded part instead of
+    # refusing it (`hashing.pdq`). The report embeds no image that would need it.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     nothing = URLFetcher(allowed_protocols=frozenset(), allow_redirects=False)
     HTML(string=html, url_fetcher=nothing).write_pdf(target)
