@@ -21,9 +21,9 @@ from suraksha.errors import ConfigurationError
 SQLITE_BUSY_TIMEOUT_S = 30
 # Each SQLite connection's page cache, in MiB (SQLite's default is 2 MiB). A full resolution writes a
 # million rows or more into indexed tables; with 2 MiB the index pages it touches are evicted and
-# spilled to the WAL again and again (1.7 M rows into a table with two secondary indexes: 92 s with
-# 2 MiB, 64 s with 64 MiB, 52 s with 256 MiB, on a 2-core machine). The cache grows only as pages
-# are used, so a small workspace never holds it.
+# spilled to the WAL again and again (`bench/storage/sqlite_cache.py`: 1.7 M rows into a table with
+# two secondary indexes, 52.0 s with 2 MiB, 31.4 s with 64 MiB, 27.4 s with 256 MiB; see
+# docs/benchmarks.md). The cache grows only as pages are used: a small workspace never holds it.
 SQLITE_CACHE_MIB = 64
 READ_ONLY_OPTION = "suraksha_read_only"
 
