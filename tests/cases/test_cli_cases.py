@@ -1,10 +1,9 @@
-"""`suraksha case`, `suraksha deadlines` and `suraksha evidence` end to end, as real processes."""
+"""`suraksha case`, `suraksha deadlines` and `suraksha evidence` end to end."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from subprocess import CompletedProcess
 
 from sqlalchemy import Engine
 
@@ -15,7 +14,7 @@ from suraksha.intel.assessment import assess_configured
 from suraksha.intel.briefing import subject_briefs
 from suraksha.storage.session import transaction
 from suraksha.synthetic.tips import write_corpus
-from tests.commands import ok, suraksha
+from tests.commands import Completed, ok, suraksha
 
 FIRST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 OTHER = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
@@ -32,7 +31,7 @@ def test_a_case_from_open_to_deadlines_and_custody(
         subject = next(b for b in subject_briefs(session) if b.identifiers.get("phone"))
     phone = subject.identifiers["phone"][0]
 
-    def run(*args: str) -> CompletedProcess[str]:
+    def run(*args: str) -> Completed:
         return suraksha(settings, *args)
 
     opened = ok(
@@ -138,7 +137,7 @@ def test_user_errors_say_what_to_fix(settings: Settings, db: Engine) -> None:
 def test_the_charge_sheet_period_and_a_verdict_from_the_command_line(
     settings: Settings, db: Engine
 ) -> None:
-    def run(*args: str) -> CompletedProcess[str]:
+    def run(*args: str) -> Completed:
         return suraksha(settings, *args)
 
     ok(

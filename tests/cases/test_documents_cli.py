@@ -1,4 +1,4 @@
-"""`suraksha documents make` and `suraksha documents list` as real processes."""
+"""`suraksha documents make` and `suraksha documents list` from the command line."""
 
 from __future__ import annotations
 

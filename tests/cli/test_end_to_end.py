@@ -1,4 +1,8 @@
-"""The command line end to end, as an analyst runs it, on SQLite and PostgreSQL."""
+"""The command line end to end, as an analyst runs it, on SQLite and PostgreSQL.
+
+The commands run the console script's entry point in this process (tests/commands.py); the last
+test starts real `python -m suraksha` processes, for the exit codes scripts depend on.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from typing import Any
 import pytest
 
 from suraksha.config import Settings
-from tests.commands import ok, suraksha
+from tests.commands import ok, suraksha, suraksha_process
 
 EXPECTED_KEYS = {
     "subject_id",
@@ -165,3 +169,19 @@ def test_the_demo_runs_the_whole_path_including_triage(settings: Settings) -> No
     assert known == 2 and near > 0 and new_media > 0
     scans = ok(suraksha(settings, "scans", "list"))
     assert "DEMO-FIR-1/2026" in scans
+
+
+def test_a_real_process_exits_0_1_or_2_and_never_with_a_trace(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    version = suraksha_process(settings, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("suraksha ")
+    before_init = suraksha_process(settings, "subjects")
+    assert before_init.returncode == 1 and "suraksha init" in before_init.stderr
+    ok(suraksha(settings, "init"))
+    tips = tmp_path / "tips"
+    tips.mkdir()
+    (tips / "555000111.json").write_text('{"reportId": 555000111, "reportedPeople": {')
+    quarantined = suraksha_process(settings, "ingest", str(tips), "--json")
+    assert quarantined.returncode == 2, quarantined.stdout + quarantined.stderr
+    assert json.loads(quarantined.stdout)["quarantined"] == 1
+    assert "Traceback" not in before_init.stderr + quarantined.stderr

@@ -1,4 +1,4 @@
-"""`suraksha scan` as an examiner runs it: a real process, a real workspace, both databases."""
+"""`suraksha scan` as an examiner runs it: a real workspace, both databases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`suraksha scans list|report|certificate` as an examiner runs them: real processes, both databases."""
+"""`suraksha scans list|report|certificate` as an examiner runs them, on both databases."""
 
 from __future__ import annotations
 
