@@ -23,6 +23,7 @@ from suraksha.cases.statistics import (
     OUTCOMES,
     STEPS,
     CaseStatistics,
+    Place,
     StatisticsFilters,
     case_statistics,
     export_statistics,
@@ -209,21 +210,12 @@ def funnel_csv(
 ) -> Response:
     """The funnel by district and month as CSV (audited `case.export`)."""
     stats = export_statistics(session, who.actor, "funnel.csv", _filters(district, year))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["state", "district", "month", *STEPS])
-    for row in stats.funnel:
-        place = row.place
-        writer.writerow(
-            [
-                defuse(place.state or "") if place else "",
-                defuse(place.district or "") if place else "",
-                defuse(row.month or ""),
-                *(row.count(s) for s in STEPS),
-            ]
-        )
-    writer.writerow(["", "", "all", *(stats.total.count(s) for s in STEPS)])
-    return _csv(buffer.getvalue(), "funnel.csv")
+    rows = [
+        [*_place_cells(row.place), defuse(row.month or ""), *(row.count(s) for s in STEPS)]
+        for row in stats.funnel
+    ]
+    rows.append(["", "", "all", *(stats.total.count(s) for s in STEPS)])
+    return _csv("funnel.csv", ["state", "district", "month", *STEPS], rows)
 
 
 @router.get("/statistics/deadlines.csv", include_in_schema=False)
@@ -232,25 +224,28 @@ def deadlines_csv(
 ) -> Response:
     """Deadlines met, missed, running and ended by district and clock as CSV (audited)."""
     stats = export_statistics(session, who.actor, "deadlines.csv", _filters(district, year))
+    rows = [
+        [*_place_cells(row.place), defuse(row.clock), *(row.count(o) for o in OUTCOMES)]
+        for row in stats.deadlines
+    ]
+    return _csv("deadlines.csv", ["state", "district", "clock", *OUTCOMES], rows)
+
+
+def _place_cells(place: Place | None) -> list[str]:
+    """A row's state and district cells, defused against spreadsheet formulas; blank if unrouted."""
+    if place is None:
+        return ["", ""]
+    return [defuse(place.state or ""), defuse(place.district or "")]
+
+
+def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
+    """`rows` under `header` as a CSV attachment named `name`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["state", "district", "clock", *OUTCOMES])
-    for row in stats.deadlines:
-        place = row.place
-        writer.writerow(
-            [
-                defuse(place.state or "") if place else "",
-                defuse(place.district or "") if place else "",
-                defuse(row.clock),
-                *(row.count(o) for o in OUTCOMES),
-            ]
-        )
-    return _csv(buffer.getvalue(), "deadlines.csv")
-
-
-def _csv(text: str, name: str) -> Response:
+    writer.writerow(header)
+    writer.writerows(rows)
     return Response(
-        text,
+        buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
