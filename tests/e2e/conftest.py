@@ -56,9 +56,14 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         pytest.fail(str(err))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium for the test session."""
+    """Headless Debian Chromium for one test module.
+
+    Not for the session: while Playwright's synchronous API is open it holds an asyncio loop as
+    the running loop of this thread, so a later test in the same worker that calls
+    `asyncio.run` (tests/web/test_bench.py) would fail, depending on the order xdist chose.
+    """
     if not CHROMIUM.is_file():
         pytest.skip(f"end-to-end tests need Chromium at {CHROMIUM} (Debian package `chromium`)")
     with sync_playwright() as playwright:
