@@ -14,11 +14,14 @@ Routes pass `signed_in.actor` to domain functions, which check role and jurisdic
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
+import anyio
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -112,7 +115,8 @@ class Transactions:
             await send(message)
 
         try:
-            await self.app(scope, receive, finish_then_send)
+            async with _admission():
+                await self.app(scope, receive, finish_then_send)
         except BaseException:
             if holder.session is not None:
                 holder.session.rollback()
@@ -120,6 +124,35 @@ class Transactions:
         finally:
             if holder.session is not None:
                 holder.session.close()
+
+
+# Requests let into the application at once, per event loop: see `_admission`.
+_ADMITTED: RunVar[anyio.CapacityLimiter] = RunVar("suraksha_admitted")
+
+
+def _admission() -> anyio.CapacityLimiter:
+    """At most one request fewer than the worker threads inside the application at once.
+
+    A request's database work takes several trips to a worker thread (dependencies, the route,
+    the response's validation, the commit), and it holds locks across them: on SQLite the write
+    lock from its first statement, on PostgreSQL the audit chain's head once it appended an
+    event. The requests waiting for such a lock each hold a thread while they wait; were every
+    thread taken so, the holder could not get one for its next trip, and nothing would move
+    again (PostgreSQL) or every waiting request would fail after the busy timeout (SQLite).
+    Each request admitted holds at most one thread at a time, so with fewer admitted than
+    threads one is always free; the others wait here, without a thread
+    (tests/web/test_concurrency.py).
+    """
+    threads = anyio.to_thread.current_default_thread_limiter().total_tokens
+    room = threads if threads == math.inf else max(1, int(threads) - 1)
+    try:
+        admitted = _ADMITTED.get()
+    except LookupError:
+        admitted = anyio.CapacityLimiter(room)
+        _ADMITTED.set(admitted)
+    if admitted.total_tokens != room:  # the thread limit was changed since
+        admitted.total_tokens = room
+    return admitted
 
 
 def mark_rollback(request: Request) -> None:
