@@ -25,9 +25,10 @@ def test_audited_reads_finish_when_every_worker_thread_is_taken(
 ) -> None:
     """A profile read appends to the audit chain, which locks its head until the request
     commits (SQLite: the write lock, from the request's first statement). The reads waiting for
-    that lock each hold a worker thread, and the holder needs one more for its commit. Before
-    `web.deps._admission`, with more reads at once than threads, SQLite failed every waiting
-    read after its busy timeout and PostgreSQL hung for good."""
+    that lock each hold a worker thread, and the holder needs one more for its next step
+    (validating the response, committing). Before `web.deps._admission`, with more reads at
+    once than threads, SQLite failed every waiting read after its busy timeout and PostgreSQL
+    hung for good."""
     root = tmp_path_factory.getbasetemp() / "web-corpus"
     with people(client.app, app_settings, root, ("do.home",)) as (_places, clients):  # type: ignore[arg-type]
         officer = clients["do.home"]

@@ -10,8 +10,6 @@ rectangles whose sizes are computed below, coloured by the stylesheet.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -30,6 +28,7 @@ from suraksha.cases.statistics import (
 )
 from suraksha.spreadsheets import defuse
 from suraksha.web.deps import Db, Who
+from suraksha.web.downloads import csv_attachment
 from suraksha.web.routes.subjects import optional_int, optional_text
 from suraksha.web.templating import render
 
@@ -215,7 +214,7 @@ def funnel_csv(
         for row in stats.funnel
     ]
     rows.append(["", "", "all", *(stats.total.count(s) for s in STEPS)])
-    return _csv("funnel.csv", ["state", "district", "month", *STEPS], rows)
+    return csv_attachment("funnel.csv", ["state", "district", "month", *STEPS], rows)
 
 
 @router.get("/statistics/deadlines.csv", include_in_schema=False)
@@ -228,7 +227,7 @@ def deadlines_csv(
         [*_place_cells(row.place), defuse(row.clock), *(row.count(o) for o in OUTCOMES)]
         for row in stats.deadlines
     ]
-    return _csv("deadlines.csv", ["state", "district", "clock", *OUTCOMES], rows)
+    return csv_attachment("deadlines.csv", ["state", "district", "clock", *OUTCOMES], rows)
 
 
 def _place_cells(place: Place | None) -> list[str]:
@@ -236,16 +235,3 @@ def _place_cells(place: Place | None) -> list[str]:
     if place is None:
         return ["", ""]
     return [defuse(place.state or ""), defuse(place.district or "")]
-
-
-def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
-    """`rows` under `header` as a CSV attachment named `name`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

@@ -7,8 +7,6 @@ subject that does not exist does (a 403 would confirm that it exists; see intel/
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Final
 
@@ -34,6 +32,7 @@ from suraksha.intel.worklist import (
 from suraksha.security.policy import Permission
 from suraksha.spreadsheets import defuse
 from suraksha.web.deps import Db, Who, settings_of
+from suraksha.web.downloads import csv_attachment
 from suraksha.web.templating import flash, render
 
 router = APIRouter()
@@ -129,30 +128,23 @@ def subject_export(
     names only: no identifier, name or victim detail leaves the application this way."""
     filters = subject_filters(district, state, min_priority, due_within, order)
     rows = export_subjects(session, who.actor, filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                row.subject_id,
-                f"{row.priority:g}",
-                defuse(row.state or ""),
-                defuse(row.district or ""),
-                defuse(row.police_station or ""),
-                row.routing_status,
-                f"{row.routing_confidence:.2f}",
-                row.accounts,
-                row.next_deadline.isoformat() if row.next_deadline else "",
-                defuse(row.deadline_factor or ""),
-                defuse(" ".join(row.top_factors)),
-            ]
-        )
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="subjects.csv"'},
-    )
+    cells = [
+        [
+            row.subject_id,
+            f"{row.priority:g}",
+            defuse(row.state or ""),
+            defuse(row.district or ""),
+            defuse(row.police_station or ""),
+            row.routing_status,
+            f"{row.routing_confidence:.2f}",
+            row.accounts,
+            row.next_deadline.isoformat() if row.next_deadline else "",
+            defuse(row.deadline_factor or ""),
+            defuse(" ".join(row.top_factors)),
+        ]
+        for row in rows
+    ]
+    return csv_attachment("subjects.csv", EXPORT_COLUMNS, cells)
 
 
 @router.get("/subjects", response_class=HTMLResponse, include_in_schema=False)
