@@ -54,10 +54,10 @@ STEP = Path(__file__).with_name("scale_step.py")
 REPORTS_PER_PERSON = 2.8  # measured on the generator: reports ≈ 2.8-2.9 × persons
 SOURCE = Path(suraksha.__file__).parent
 # What decides the stored rows: the generator, intake, storage (schema), hashing (file matching)
-# and the identifier cleaning intake calls. Linking code is not part of it.
+# and the identifier cleaning (and capture lines) intake calls. Linking code is not part of it.
 CODE = ("synthetic", "intake", "storage", "hashing", "ids.py", "identity/types.py",
         "identity/names.py", "identity/devices.py", "identity/phones.py",
-        "identity/services.py", "identity/urls.py")  # fmt: skip
+        "identity/services.py", "identity/urls.py", "identity/ips.py")  # fmt: skip
 
 
 def code_digest() -> str:

@@ -1,9 +1,10 @@
 """Benchmark: a million-row write into an indexed SQLite table, SQLite's default page cache against
 Suraksha's (`storage.engine.SQLITE_CACHE_MIB`).
 
-A full resolution writes each IP capture's block (`identity_ip_blocks`: the capture's id as key, an
-account id and a block, both indexed, both foreign keys) in one transaction, in key order. This
-builds a database of that shape with `--rows` captures of a million accounts, then times the same
+Until migration 0022 a full resolution wrote each IP capture's block (`identity_ip_blocks`: the
+capture's id as key, an account id and a block, both indexed, both foreign keys) in one
+transaction, in key order; it still writes memberships and links of that size. This builds a
+database of the block table's shape with `--rows` captures of a million accounts, then times the same
 insert on a fresh copy for each cache size: SQLite's default (2 MiB, the baseline), Suraksha's, and
 `--also` sizes. The connection is `storage.engine.engine_for_url`'s (WAL, foreign keys, the cache
 pragma), its cache then set to the size measured. Prints Markdown: seconds and the ratio to the

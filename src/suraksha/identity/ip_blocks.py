@@ -14,18 +14,20 @@ linking the whole workspace gives, and an incremental run whose closure is close
 clusters needs no other block; reading a whole line of a carrier pool, which thousands of accounts
 share, would cost most of such a run.
 
-Each capture's block is kept in `identity_ip_blocks`, and the busy lines in
-`identity_ip_busy_lines` (derived data, and dependent on the carrier pools and `max_line_accounts`,
-linking parameters: replaced by every full run, extended by each incremental run with its new
-accounts' captures). A line that an incremental run finds newly busy was loaded whole (it was one
-block); its captures are stored again by address and port. Accounts only ever join a line between
-full runs, so a busy line stays busy.
+Blocks are worked out when they are needed, from the carrier pools and busy lines of the run:
+intake keeps each capture's line and source port, indexed (`ip_events.line`, `line_port`:
+`ips.capture_line`), so the captures of a block are one index search (a line, or a line and a
+port, then the address within it). Only the busy lines are stored, in `identity_ip_busy_lines`
+(derived data, dependent on `max_line_accounts`: replaced by every full run, extended by each
+incremental run). A line that an incremental run finds newly busy was loaded whole (it was one
+block), so its blocks by address and port are all loaded already. Accounts only ever join a line
+between full runs, so a busy line stays busy.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -40,11 +42,9 @@ from suraksha.identity.ips import (
     link_events,
     make_event,
 )
-from suraksha.identity.models import IpBlock, IpBusyLine
+from suraksha.identity.models import IpBusyLine
 from suraksha.intake.accounts import IpEventFact, ip_event_facts
-from suraksha.storage.bulk import bulk_insert, replace_rows
-
-_BATCH = 500
+from suraksha.storage.bulk import bulk_insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,77 +79,75 @@ class IpBlocks:
 
     @classmethod
     def everything(cls, session: Session, rules: IpRules) -> IpBlocks:
-        """Every capture of the workspace, linked; the block tables rewritten from them."""
+        """Every capture of the workspace, linked; the busy lines stored anew."""
         found = cls(session, rules, whole=True)
-        facts = list(ip_event_facts(session))
-        events = found._add(facts)
+        found._add(list(ip_event_facts(session)))
         found.busy = {line for line, _ in found.linking.busy_lines}
         session.execute(delete(IpBusyLine))
-        _replace_blocks(session, _block_rows(zip(facts, events, strict=True), found.busy))
         _store_busy(session, found.linking.busy_lines)
         return found
 
     @classmethod
-    def for_new(cls, session: Session, rules: IpRules, new: Iterable[str]) -> IpBlocks:
-        """Nothing loaded yet; the blocks of the `new` accounts' captures stored (`load` reads them)."""
-        busy = set(session.scalars(select(IpBusyLine.line)))
-        facts = list(ip_event_facts(session, accounts=new))
-        events = [_event(fact, rules.pools) for fact in facts]
-        _store(session, list(zip(facts, events, strict=True)), busy)
-        return cls(session, rules, busy=busy)
+    def on_demand(cls, session: Session, rules: IpRules) -> IpBlocks:
+        """Nothing loaded yet: `load` reads the blocks a closure's accounts used."""
+        return cls(session, rules, busy=set(session.scalars(select(IpBusyLine.line))))
 
     def load(self, accounts: Iterable[str]) -> None:
         """Load, link and index every capture in the blocks these accounts used (once a block)."""
         if self.whole:
             return
-        wanted = sorted(set(accounts) - self._placed)
-        self._placed.update(wanted)
-        blocks: set[str] = set()
-        for start in range(0, len(wanted), _BATCH):
-            blocks.update(
-                self.session.scalars(
-                    select(IpBlock.block)
-                    .where(IpBlock.account_id.in_(wanted[start : start + _BATCH]))
-                    .distinct()
-                )
-            )
-        blocks -= self.loaded
+        wanted = set(accounts) - self._placed
+        self._placed |= wanted
+        blocks: dict[str, IpEvent] = {}  # each block not loaded yet, by one of its events
+        for fact in ip_event_facts(self.session, accounts=wanted):
+            event = _event(fact, self.rules.pools)
+            block = None if event is None else block_of(event, self.busy)
+            if event is not None and block is not None and block not in self.loaded:
+                blocks.setdefault(block, event)
         if not blocks:
             return
-        self.loaded |= blocks
-        chosen = sorted(blocks)
-        events: list[int] = []
-        for start in range(0, len(chosen), _BATCH):
-            batch = chosen[start : start + _BATCH]
-            events.extend(
-                self.session.scalars(select(IpBlock.event_id).where(IpBlock.block.in_(batch)))
-            )
-        facts = list(ip_event_facts(self.session, events=events))
-        made = self._add(facts)
+        self.loaded |= blocks.keys()
+        lines = {event.line for block, event in blocks.items() if block == event.line}
+        ports = {
+            (event.line, event.port)
+            for block, event in blocks.items()
+            if block != event.line and event.port is not None
+        }
+        facts: list[IpEventFact] = []
+        made: list[IpEvent | None] = []
+        # The index finds a line's captures, or a line's on one port; what it finds beyond the
+        # blocks asked for (another address of an IPv6 /64 on that port, a capture a pool or a
+        # proxy flag puts in another block) is left for its own block.
+        for fact in ip_event_facts(self.session, lines=lines, line_ports=ports):
+            if fact.event_id in self.facts:
+                continue
+            event = _event(fact, self.rules.pools)
+            if event is not None and block_of(event, self.busy) in blocks:
+                facts.append(fact)
+                made.append(event)
+        self._add(facts, made)
         # A line that became busy with this run's accounts (loaded whole, since it was not busy
-        # before): its captures are stored by address and port from now on.
+        # before): its captures are in blocks by address and port from now on, all loaded now.
         newly = [(line, count) for line, count in self.linking.busy_lines if line not in self.busy]
         if newly:
             lines = {line for line, _ in newly}
-            moved = [
-                (fact, event)
-                for fact, event in zip(facts, made, strict=True)
-                if event is not None and event.line in lines
-            ]
-            _delete_blocks(self.session, lines)
             self.busy |= lines
-            # Their new blocks were all just loaded (the whole line was): never read them again.
-            self.loaded |= _store(self.session, moved, self.busy)
+            self.loaded |= {
+                block
+                for event in made
+                if event is not None
+                and event.line in lines
+                and (block := block_of(event, self.busy)) is not None
+            }
             _store_busy(self.session, newly)
 
-    def _add(self, facts: list[IpEventFact]) -> list[IpEvent | None]:
-        """Link these captures (complete blocks) and index them; their events, as made."""
+    def _add(self, facts: list[IpEventFact], made: list[IpEvent | None] | None = None) -> None:
+        """Link these captures (complete blocks; their events when already made) and index them."""
         refs: list[EventRef] = []
-        made: list[IpEvent | None] = []
-        for fact in facts:
+        if made is None:
+            made = [_event(fact, self.rules.pools) for fact in facts]
+        for fact, event in zip(facts, made, strict=True):
             self.facts[fact.event_id] = fact
-            event = _event(fact, self.rules.pools)
-            made.append(event)
             if event is None:
                 continue
             # A capture on a line stored as busy was loaded with its address and port only: it is
@@ -179,7 +177,6 @@ class IpBlocks:
             for cluster in found.clusters:
                 for account in cluster:
                     self.clusters_of[account].append(cluster)
-        return made
 
 
 def _event(fact: IpEventFact, pools: CarrierPools) -> IpEvent | None:
@@ -205,60 +202,6 @@ def block_of(event: IpEvent, busy: set[str]) -> str | None:
     return event.line
 
 
-# A capture's stored block: event id, account id, block.
-BlockRow = tuple[int, str, str]
-
-
-def _block_rows(
-    captures: Iterable[tuple[IpEventFact, IpEvent | None]], busy: set[str]
-) -> list[BlockRow]:
-    """The block row of each capture that has a block, in the table's key order (event id)."""
-    rows: list[BlockRow] = []
-    for fact, event in captures:
-        block = None if event is None else block_of(event, busy)
-        if block is not None:
-            rows.append((fact.event_id, fact.account_id, block))
-    rows.sort()  # the table's key order: appended, not scattered
-    return rows
-
-
-def _store(
-    session: Session, captures: Sequence[tuple[IpEventFact, IpEvent | None]], busy: set[str]
-) -> set[str]:
-    """Store each capture's block; the blocks stored."""
-    rows = _block_rows(captures, busy)
-    _insert_blocks(session, rows)
-    return {block for _event, _account, block in rows}
-
-
-def _replace_blocks(session: Session, rows: list[BlockRow]) -> None:
-    """Make the block table hold exactly `rows` (a full run's): a full run on a resolved workspace
-    finds most of its captures' blocks as it stored them, and rewrites only the others."""
-    replace_rows(
-        session.connection(),
-        IpBlock.__table__,  # type: ignore[arg-type]
-        ("event_id", "account_id", "block"),
-        rows,
-    )
-
-
-def _insert_blocks(session: Session, rows: Sequence[BlockRow]) -> None:
-    bulk_insert(
-        session.connection(),
-        IpBlock.__table__,  # type: ignore[arg-type]
-        [
-            {"event_id": event, "account_id": account, "block": block}
-            for event, account, block in rows
-        ],
-    )
-
-
 def _store_busy(session: Session, lines: list[tuple[str, int]]) -> None:
     rows = [{"line": line, "accounts": count} for line, count in lines]
     bulk_insert(session.connection(), IpBusyLine.__table__, rows)  # type: ignore[arg-type]
-
-
-def _delete_blocks(session: Session, blocks: set[str]) -> None:
-    chosen = sorted(blocks)
-    for start in range(0, len(chosen), _BATCH):
-        session.execute(delete(IpBlock).where(IpBlock.block.in_(chosen[start : start + _BATCH])))

@@ -383,6 +383,18 @@ def line_of(address: IPAddress) -> str:
     return str(address)
 
 
+def capture_line(address: str, port: int | None) -> tuple[str | None, int | None]:
+    """The line a capture's address names (`line_of`) and its source port: the port reported
+    apart, else one written into the address text (as `make_event` takes it); no line when the
+    text names no address. Intake stores both beside each capture, indexed, so that the linker
+    finds the captures of a block (a line, or a line and port) without reading the others
+    (identity/ip_blocks.py)."""
+    parsed, embedded = parse_endpoint(address)
+    if parsed is None:
+        return None, port
+    return line_of(parsed), port if port is not None else embedded
+
+
 @dataclass(frozen=True, slots=True)
 class AddressReading:
     """An address text worked out: the address, a port written into the text, its class, and

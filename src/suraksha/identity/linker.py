@@ -412,7 +412,7 @@ def resolve(
         )
     try:
         if reads is None:
-            ip = IpBlocks.for_new(session, rules, set(accounts) - previous.keys())
+            ip = IpBlocks.on_demand(session, rules)
         else:
             ip = IpBlocks.everything(session, rules)
         if on_step:

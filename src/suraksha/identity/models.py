@@ -11,10 +11,9 @@ IdentityRun   one `resolve`: full or incremental, with the parameters incrementa
 WeakFeatures  one account's weak features (`probabilistic.WeakRecord`) and WeakPairRow one pair the
               probabilistic layer links, kept so that an incremental run scores only new accounts
               (`weak_evidence`); derived data, rebuilt by every full run
-IpBlock       the block each linkable IP capture of a reported account can link within (its line, or
-              a shared address and port), so that an incremental run reads only the captures in
-              its accounts' blocks (`ip_blocks`), and IpBusyLine the lines linked by port only;
-              derived data, rebuilt by every full run
+IpBusyLine    a public line so busy it links only by address and port, which decides the blocks an
+              incremental run reads captures by (`ip_blocks`); derived data, rebuilt by every
+              full run
 """
 
 from __future__ import annotations
@@ -160,22 +159,6 @@ class WeakPairRow(Base):
     match_weight: Mapped[float]
     match_probability: Mapped[float]
     agreeing: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-
-class IpBlock(Base):
-    """The block an account's IP capture can link within (`ip_blocks.block_of`): its line, or on a
-    shared address the address and port."""
-
-    __tablename__ = "identity_ip_blocks"
-    __table_args__ = (Index("ix_identity_ip_blocks_block", "block"),)
-
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("ip_events.id", ondelete="CASCADE"), primary_key=True
-    )
-    account_id: Mapped[str] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
-    block: Mapped[str] = mapped_column(String(80))
 
 
 class IpBusyLine(Base):

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Result, Select, select
+from sqlalchemy import Result, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from suraksha.intake.models import Account, Address, Identifier, IpEvent, Tip
 from suraksha.intake.records import AccountRole
 
 _BATCH = 500
+_PAIRS = 200  # (line, port) pairs a query: SQLite's limit on an expression's depth is 1,000
 _Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 _Ts = TypeVarTuple("_Ts")
 
@@ -201,14 +202,16 @@ def ip_event_facts(
     role: AccountRole = AccountRole.REPORTED,
     *,
     accounts: Iterable[str] | None = None,
-    events: Iterable[int] | None = None,
+    lines: Iterable[str] | None = None,
+    line_ports: Iterable[tuple[str, int]] | None = None,
 ) -> Iterator[IpEventFact]:
     """Every IP capture of accounts in the role (not those of files or incidents), in a stable order.
 
-    Addresses are stored as reported and IPv6 compares by /64, which an index on the text cannot
-    answer, so the identity linker reads the (narrow) rows and blocks them itself: all of them in
-    a full run; in an incremental run those of `accounts` (its new accounts) and the `events` in
-    the blocks they used (the identity domain keeps each capture's block); order is then per batch.
+    All of them in a full run. An incremental run reads those of `accounts` (its closure's), or
+    those on `lines` and those on `line_ports` (a line and a source port each), from the index
+    intake keeps on each capture's line and port (`identity.ips.capture_line`): the captures in
+    the blocks the identity linker asks for. Order is then per batch; a capture named by both
+    `lines` and `line_ports` is read twice.
     """
     base = (
         select(
@@ -228,7 +231,24 @@ def ip_event_facts(
         .where(Account.role == role.value)
         .order_by(IpEvent.account_id, IpEvent.id)
     )
-    queries = _in_batches(_in_batches([base], IpEvent.account_id, accounts), IpEvent.id, events)
+    if lines is None and line_ports is None:
+        queries = _in_batches([base], IpEvent.account_id, accounts)
+    else:
+        queries = _in_batches([base], IpEvent.line, lines or [])
+        pairs = sorted(set(line_ports or []))
+        # OR of (line, port) pairs, not a row-value IN: SQLite 3.40 scans the whole index for
+        # `(line, line_port) IN (…)` and searches it once a pair for the OR (MULTI-INDEX OR).
+        queries += [
+            base.where(
+                or_(
+                    *(
+                        and_(IpEvent.line == line, IpEvent.line_port == port)
+                        for line, port in pairs[start : start + _PAIRS]
+                    )
+                )
+            )
+            for start in range(0, len(pairs), _PAIRS)
+        ]
     # Columns, not ORM entities (see `identifier_facts`).
     for query in queries:
         for (

@@ -197,6 +197,7 @@ class IpEvent(Base):
     """An IP capture with the port and exact instant that carrier-grade NAT attribution needs."""
 
     __tablename__ = "ip_events"
+    __table_args__ = (Index("ix_ip_events_line", "line", "line_port"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[str | None] = mapped_column(
@@ -215,6 +216,11 @@ class IpEvent(Base):
     event: Mapped[str | None] = mapped_column(Text)
     possible_proxy: Mapped[bool | None]
     path: Mapped[str] = mapped_column(Text)
+    # Derived at intake (`identity.ips.capture_line`), for the identity linker's IP blocks: the
+    # line the address names (IPv4 address or IPv6 /64; None when unparsable) and the source
+    # port, reported apart or written into the address.
+    line: Mapped[str | None] = mapped_column(String(80))
+    line_port: Mapped[int | None]
 
 
 class Address(Base):

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from suraksha.identity.ips import capture_line
 from suraksha.identity.types import clean_identifier
 from suraksha.ids import content_digest, make_id
 from suraksha.intake.formats.interface import TipDocument, TipFormat
@@ -247,11 +248,14 @@ def _identifier(ident: IdentifierRecord, owner: dict[str, str]) -> Row:
 
 
 def _ip_event(event: IpEventRecord, owner: dict[str, str]) -> Row:
+    line, line_port = capture_line(event.address, event.port)
     return _owned(
         owner,
         {
             "address": event.address,
             "port": event.port,
+            "line": line,
+            "line_port": line_port,
             "at": event.at,
             "at_text": event.at_text,
             "event": event.event,
