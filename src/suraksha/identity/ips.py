@@ -604,6 +604,8 @@ def link_events(
             continue
         blocks[event.key].append(ref)
     for key in sorted(blocks):
+        if len(blocks[key]) < 2:  # one event links nobody: most lines are one capture's
+            continue
         block = sorted(blocks[key], key=lambda r: (r.event.at, r.account_id, r.ref))
         for cluster in _clusters(block, tolerance):
             accounts = frozenset(ref.account_id for ref in cluster)
