@@ -185,6 +185,30 @@ def test_blocks_by_ipv6_prefix_and_by_a_port_written_into_the_address(
     assert frozenset({"8701", "8731"}) in subjects
 
 
+def test_a_prefix_a_carrier_pool_splits_is_read_both_ways_once(db: Engine, tmp_path: Path) -> None:
+    """A pool narrower than a /64 makes part of the prefix shared (blocks by address and port)
+    and leaves the rest a line: a new account (one man's, by his name) with captures on both
+    sides asks for the /64 as a line and as a line and port, and links as a full run does."""
+    pools = CarrierPools.from_mapping({"jio": ["2409:40f4:1a:2b::/96"]})
+    pooled, public = "2409:40f4:1a:2b::5", "2409:40f4:1a:2b:1::7"
+    first = tmp_path / "first"
+    write_tip(
+        first,
+        8750,
+        person(user_id="a", first="Anil", captures=(Capture(pooled, AT, 4000),)),
+    )
+    write_tip(first, 8751, person(user_id="b", first="Anil", captures=(Capture(public, AT),)))
+    assert resolve_both_ways(db, first, pools=pools) == (2, "full")
+    later = tmp_path / "later"
+    both = (Capture(pooled, AT, 4000), Capture(public, AT))
+    write_tip(later, 8760, person(user_id="c", first="Anil", captures=both))
+    # Its two captures and the two it links with (the line's read returns the pooled capture
+    # too, and the port's read returns it again: kept once).
+    assert resolve_both_ways(db, later, pools=pools) == (4, "incremental")
+    with transaction(db) as session:
+        assert frozenset({"8750", "8751", "8760"}) in reports_by_subject(session)
+
+
 ADDRESS_FORMS = [
     "117.200.12.34",
     " 117.200.12.34 ",

@@ -113,18 +113,19 @@ class IpBlocks:
             for block, event in blocks.items()
             if block != event.line and event.port is not None
         }
-        facts: list[IpEventFact] = []
-        made: list[IpEvent | None] = []
+        found: dict[int, tuple[IpEventFact, IpEvent]] = {}
         # The index finds a line's captures, or a line's on one port; what it finds beyond the
         # blocks asked for (another address of an IPv6 /64 on that port, a capture a pool or a
-        # proxy flag puts in another block) is left for its own block.
+        # proxy flag puts in another block) is left for its own block. A /64 that a carrier pool
+        # splits can be asked for both ways: each capture is taken once.
         for fact in ip_event_facts(self.session, lines=lines, line_ports=ports):
-            if fact.event_id in self.facts:
+            if fact.event_id in self.facts or fact.event_id in found:
                 continue
             event = _event(fact, self.rules.pools)
             if event is not None and block_of(event, self.busy) in blocks:
-                facts.append(fact)
-                made.append(event)
+                found[fact.event_id] = (fact, event)
+        facts = [fact for fact, _event in found.values()]
+        made: list[IpEvent | None] = [event for _fact, event in found.values()]
         self._add(facts, made)
         # A line that became busy with this run's accounts (loaded whole, since it was not busy
         # before): its captures are in blocks by address and port from now on, all loaded now.
