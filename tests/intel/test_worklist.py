@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select, text
 from suraksha.identity.models import Subject
 from suraksha.intel.freshness import next_deadline
 from suraksha.intel.models import SubjectJurisdiction, SubjectPriority
-from suraksha.intel.worklist import SubjectFilters, SubjectOrder, list_subjects
+from suraksha.intel.worklist import COUNT_CAP, SubjectFilters, SubjectOrder, list_subjects
 from suraksha.security.policy import Actor, Role
 from suraksha.storage import schema
 from suraksha.storage.session import transaction
@@ -149,3 +149,39 @@ def test_the_list_sorts_filters_and_pages_as_before(
         for row in page.rows:
             factors = FACTOR_LISTS[list(FACTOR_LISTS)[int(row.subject_id[2:])]]
             assert (row.next_deadline, row.deadline_factor) == next_deadline(factors, ASSESSED)
+
+
+def test_a_long_list_stops_counting_and_still_pages_to_its_end(db: Engine) -> None:
+    """Past `COUNT_CAP` matches a page's total is a lower bound ("1,000+"), always past the
+    page, so every page but the last offers a next one; a short list is counted exactly."""
+    many = COUNT_CAP + 150
+    with transaction(db) as session:
+        session.add_all(Subject(id=f"L-{n:05d}") for n in range(many))
+        session.flush()
+        for n in range(many):
+            session.add(SubjectPriority(subject_id=f"L-{n:05d}", score=float(n % 97)))
+            state, district = ("KERALA", "KOLLAM") if n % 10 else ("KERALA", "IDUKKI")
+            session.add(
+                SubjectJurisdiction(subject_id=f"L-{n:05d}", state=state, district=district)
+            )
+    analyst = Actor(1, "analyst", Role.STATE_ANALYST, state="KERALA")
+    officer = Actor(2, "officer", Role.DISTRICT_OFFICER, state="KERALA", district="IDUKKI")
+    with transaction(db) as session:
+        first = list_subjects(session, analyst, limit=25, today=TODAY)
+        assert (first.total, first.exact, first.total_text) == (COUNT_CAP, False, "1,000+")
+        assert first.next_offset == 25
+        deep = list_subjects(session, analyst, offset=990, limit=25, today=TODAY)
+        assert (deep.total, deep.exact) == (990 + 50, False)  # two pages on
+        assert deep.next_offset == 1015
+        last = list_subjects(session, analyst, offset=many - 10, limit=25, today=TODAY)
+        assert (last.total, last.exact, len(last.rows)) == (many, True, 10)
+        assert last.next_offset is None
+        seen: list[str] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = list_subjects(session, analyst, offset=offset, limit=100, today=TODAY)
+            seen += [row.subject_id for row in page.rows]
+            offset = page.next_offset
+        assert len(seen) == len(set(seen)) == many
+        district = list_subjects(session, officer, limit=25, today=TODAY)
+        assert (district.total, district.exact, district.total_text) == (many // 10, True, "115")

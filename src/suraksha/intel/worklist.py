@@ -69,6 +69,11 @@ PAGE_CAP: Final = 100
 DEFAULT_PAGE: Final = 25
 EXPORT_CAP: Final = 10_000
 """The most subjects one export holds; narrow the filters for more."""
+COUNT_CAP: Final = 1_000
+"""How many matching subjects a list page counts at least before it says "1,000+". Counting a
+state's hundreds of thousands on every page cost more than the page (a join of priorities and
+places); past the page it counts no further than `COUNT_CAP`, or two pages on, whichever is
+more, so there is always a next page to offer."""
 MAX_OFFSET: Final = 100_000
 """Offsets past this are refused: narrow the filters instead of paging through a country."""
 CARRIER_POOLS_FILE: Final = "carrier-pools.toml"
@@ -251,6 +256,7 @@ def export_subjects(
         len(page.rows),
         {
             "total": page.total,
+            "total_exact": page.exact,
             "district": filters.district,
             "state": filters.state,
             "min_priority": filters.min_priority,
@@ -284,7 +290,8 @@ def _subject_page(
     Two steps (a "deferred join"): the ids of the page are found on narrow columns (score, id,
     place), so a deep page does not carry the factor lists of every subject before it; then the
     page's rows are read with their factors. The deadline order and filter use the deadline
-    stored with each priority (`freshness.next_deadline` of its factors, indexed).
+    stored with each priority (`freshness.next_deadline` of its factors, indexed). The total is
+    counted up to `COUNT_CAP` (or two pages past this one): beyond, the page says "N+".
     """
     filters = filters or SubjectFilters()
     if filters.due_within is not None and not 0 <= filters.due_within <= 3650:
@@ -311,7 +318,9 @@ def _subject_page(
     if filters.due_within is not None:
         # No deadline (NULL) is never due.
         query = query.where(deadline <= today + timedelta(days=filters.due_within))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    cap = max(COUNT_CAP, offset + 2 * limit)
+    counted = session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
+    exact = (counted or 0) <= cap
     ordering: list[ColumnElement[Any]] = [SubjectPriority.score.desc()]
     if filters.order is SubjectOrder.DEADLINE:
         ordering.insert(0, deadline.asc().nulls_last())
@@ -324,9 +333,10 @@ def _subject_page(
     counts = member_counts(session, page_ids)
     return SubjectPage(
         rows=[_subject_row(values, counts.get(values["subject_id"], 0)) for values in chosen],
-        total=total,
+        total=min(counted or 0, cap),
         offset=offset,
         limit=limit,
+        exact=exact,
     )
 
 

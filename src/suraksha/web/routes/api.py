@@ -84,10 +84,13 @@ class SubjectRowOut(BaseModel):
 
 
 class SubjectListOut(BaseModel):
-    """A page of subjects; `next_offset` is null on the last page."""
+    """A page of subjects; `next_offset` is null on the last page. `total` is exact when
+    `total_exact`; otherwise the list stopped counting there (at least 1,000, and always past
+    this page) and `total` is a lower bound."""
 
     items: list[SubjectRowOut]
     total: int
+    total_exact: bool
     offset: int
     limit: int
     next_offset: int | None
@@ -357,6 +360,7 @@ def api_subjects(
     return SubjectListOut(
         items=[SubjectRowOut(**_fields(row)) for row in page.rows],
         total=page.total,
+        total_exact=page.exact,
         offset=page.offset,
         limit=page.limit,
         next_offset=page.next_offset,
