@@ -206,12 +206,18 @@ class VirtualUser:
         self.variants = [variant for variant, _ in chosen]
         self.variant_weights = [weight for _, weight in chosen]
         self.total = 0
+        self.exact = True  # False: the reach is longer than `total` (past MAX_OFFSET)
         self.subjects: list[str] = []
 
     async def prepare(self) -> None:
         """Learn the size of the user's list and draw the subjects its profiles will read."""
-        first = (await self.client.get("/api/subjects", params={"limit": 1})).json()
+        # The list counts exactly only as far as two pages past the one asked for (and at least
+        # 1,000): asked at the deepest offset, it counts the whole reach, or says it is longer.
+        first = (
+            await self.client.get("/api/subjects", params={"limit": 1, "offset": MAX_OFFSET})
+        ).json()
         self.total = int(first["total"])
+        self.exact = bool(first.get("total_exact", True))
         reachable = min(self.total, MAX_OFFSET)
         pages = max(1, PROFILE_POOL // DEEP_PAGE)
         for _ in range(pages):

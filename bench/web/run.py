@@ -91,7 +91,8 @@ async def measure(
     with console.status(f"Signing in {len(seats)} users and drawing their subjects"):
         users = await open_users(base, seats, args.seed, args.skip)
     for user in users:
-        console.print(f"  {user.seat.name}: {user.seat.label}, {user.total:,} subjects in reach")
+        reach = f"{user.total:,}" if user.exact else f"over {user.total:,}"
+        console.print(f"  {user.seat.name}: {user.seat.label}, {reach} subjects in reach")
     phases: dict[str, PhaseResult] = {}
     count = len(users)
     try:
