@@ -217,7 +217,7 @@ class VirtualUser:
             await self.client.get("/api/subjects", params={"limit": 1, "offset": MAX_OFFSET})
         ).json()
         self.total = int(first["total"])
-        self.exact = bool(first.get("total_exact", True))
+        self.exact = bool(first["total_exact"])
         reachable = min(self.total, MAX_OFFSET)
         pages = max(1, PROFILE_POOL // DEEP_PAGE)
         for _ in range(pages):

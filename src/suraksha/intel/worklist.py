@@ -319,8 +319,7 @@ def _subject_page(
         # No deadline (NULL) is never due.
         query = query.where(deadline <= today + timedelta(days=filters.due_within))
     cap = max(COUNT_CAP, offset + 2 * limit)
-    counted = session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
-    exact = (counted or 0) <= cap
+    counted = session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery())) or 0
     ordering: list[ColumnElement[Any]] = [SubjectPriority.score.desc()]
     if filters.order is SubjectOrder.DEADLINE:
         ordering.insert(0, deadline.asc().nulls_last())
@@ -333,10 +332,10 @@ def _subject_page(
     counts = member_counts(session, page_ids)
     return SubjectPage(
         rows=[_subject_row(values, counts.get(values["subject_id"], 0)) for values in chosen],
-        total=min(counted or 0, cap),
+        total=min(counted, cap),
         offset=offset,
         limit=limit,
-        exact=exact,
+        exact=counted <= cap,
     )
 
 
